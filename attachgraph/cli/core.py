@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,10 +17,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=_info)
 
+    p = subparsers.add_parser("check", parents=[common], help="SHACL, quality checks, canonical form and coverage; exit 1 on any problem")
+    p.add_argument("--source", type=Path, default=_default_source(), help="the source article text, to measure coverage (env ATTACHGRAPH_SOURCE)")
+    p.set_defaults(handler=_check)
+
+    p = subparsers.add_parser("coverage", parents=[common], help="which source paragraphs are cited by which concepts and claims")
+    p.add_argument("--source", type=Path, default=_default_source(), required=_default_source() is None, help="the source article text (env ATTACHGRAPH_SOURCE)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.set_defaults(handler=_coverage)
+
     p = subparsers.add_parser("fmt", parents=[common], help="rewrite Turtle files in canonical form (or --check)")
     p.add_argument("files", nargs="+", type=Path, help="Turtle files, e.g. ontology/attachgraph.ttl")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     p.set_defaults(handler=_fmt)
+
+
+def _default_source() -> Path | None:
+    value = os.environ.get("ATTACHGRAPH_SOURCE")
+    return Path(value) if value else None
 
 
 def _load(args: argparse.Namespace):  # noqa: ANN202 - returns KnowledgeGraph, imported lazily
@@ -52,3 +67,48 @@ def _fmt(args: argparse.Namespace) -> int:
         print("run `attachgraph fmt FILE` (or `make format`) to fix", file=sys.stderr)
         return 1
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ..validate import check
+
+    report = check(_load(args), source=args.source)
+    for name in report.checks:
+        print(f"ran: {name}")
+    if report.coverage is not None:
+        print(f"coverage: {report.coverage.summary()}")
+    else:
+        print("coverage: not measured (pass --source PATH/TO/article.txt)")
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.ok:
+        print("check passed: no problems")
+        return 0
+    print(f"check failed: {len(report.problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from ..coverage import coverage
+    from ..namespaces import compact
+
+    report = coverage(_load(args), args.source)
+    if args.json:
+        print(json.dumps({
+            "paragraphs": report.paragraph_count,
+            "substantive": report.substantive,
+            "cited_by": {str(n): [compact(t) for t, _, _ in report.cited_by.get(n, [])] for n in report.substantive},
+            "uncited": report.uncited,
+            "bad_locators": [{"term": compact(t), "locator": loc, "problem": why} for t, loc, why in report.bad_locators],
+        }, indent=2))
+    else:
+        for number in report.substantive:
+            terms = report.cited_by.get(number, [])
+            kinds = {kind: sum(1 for *_, k in terms if k == kind) for kind in ("concept", "claim", "care statement")}
+            counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in kinds.items() if n)
+            names = ", ".join(sorted(compact(t) for t, _, k in terms if k == "concept"))
+            print(f"para {number:>2}  {counts or 'NOT CITED'}" + (f"  ({names})" if names else ""))
+        for term, locator, why in report.bad_locators:
+            print(f"bad locator on {compact(term)}: {locator}: {why}", file=sys.stderr)
+        print(report.summary())
+    return 0 if report.ok else 1
