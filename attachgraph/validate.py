@@ -70,6 +70,8 @@ def shacl_problems(kg: KnowledgeGraph, shapes: Path | None = None) -> list[Probl
         message = results.value(result, SH.resultMessage)
         path = results.value(result, SH.resultPath)
         shape = results.value(result, SH.sourceShape)
+        if _is_blank(shape):  # an inline property shape: name the node shape that holds it
+            shape = shapes_graph.value(predicate=SH.property, object=shape) or shape
         detail = str(message) if message is not None else "violates a shape"
         if path is not None and not _is_blank(path):
             detail = f"{compact(str(path))}: {detail}"
