@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _exit_code(exc: BaseException) -> int:
     from .. import errors
 
+    if not isinstance(exc, errors.AttachgraphError):  # OSError: a file the user named
+        return EXIT_INPUT
     if isinstance(exc, errors.ValidationError):
         return EXIT_FAILED
     if isinstance(exc, errors.EndpointError):
@@ -109,12 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from ..errors import AttachgraphError
 
-        if getattr(args, "debug", False) or not isinstance(exc, (AttachgraphError, OSError)):
-            if not isinstance(exc, (AttachgraphError, OSError)):
-                print(f"attachgraph: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-                print("please report it with the command you ran; --debug shows the traceback", file=sys.stderr)
-                if not getattr(args, "debug", False):
-                    return EXIT_FAILED
+        if args.debug:
             raise
-        print(f"attachgraph: error: {exc}", file=sys.stderr)
-        return _exit_code(exc) if isinstance(exc, AttachgraphError) else EXIT_INPUT
+        if isinstance(exc, (AttachgraphError, OSError)):
+            print(f"attachgraph: error: {exc}", file=sys.stderr)
+            return _exit_code(exc)
+        print(f"attachgraph: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("please report it with the command you ran; --debug shows the traceback", file=sys.stderr)
+        return EXIT_FAILED
