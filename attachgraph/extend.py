@@ -232,8 +232,8 @@ class ConceptSpec:
     positions: dict[str, tuple[int | None, str | None]] = field(default_factory=dict, repr=False)
 
     def where(self, name: str) -> tuple[int | None, str | None]:
-        """Line and column of field ``name`` (the concept's own line when unknown)."""
-        return self.positions.get(name, (self.line, name))
+        """Line and column of field ``name`` (the concept's own line when it is absent)."""
+        return self.positions.get(name, (self.line, None))
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -366,9 +366,9 @@ def _header(path: Path, line: int, cells: list[str], problems: _Problems) -> lis
     return names
 
 
-def _row_cells(path: Path, line: int, cells: list[str], names: list[str | None], problems: _Problems) -> dict[str, str] | None:
-    values: dict[str, str] = {}
-    ok = True
+def _row_cells(path: Path, line: int, cells: list[str], names: list[str | None], problems: _Problems) -> dict[str, str | None]:
+    """The row's values by column name (None: a bad cell, already reported); stray cells are problems."""
+    values: dict[str, str | None] = {}
     for index, cell in enumerate(cells):
         name = names[index] if index < len(names) else None
         where = f"{name} ({_letter(index)})" if name else _letter(index)
@@ -376,20 +376,19 @@ def _row_cells(path: Path, line: int, cells: list[str], names: list[str | None],
             if cell.strip():
                 extra = "the header names no column here" if index < len(names) else f"the header names only {len(names)} columns"
                 problems.add(path, line, where, f"value {_short(cell)} but {extra}; quote values that contain the delimiter")
-                ok = False
             continue
         bad = _bad_character(cell)
         if bad:
             problems.add(path, line, where, f"contains the control character {bad}; remove it")
-            ok = False
         elif len(cell) > _MAX_CELL:
             problems.add(path, line, where, f"is {len(cell)} characters long; keep a cell under {_MAX_CELL}")
-            ok = False
         elif ("\n" in cell or "\r" in cell) and name != "note":
             problems.add(path, line, where, "contains a line break (an unclosed quote?); keep it on one line")
-            ok = False
-        values[name] = _clean(cell)
-    return values if ok else None
+        else:
+            values[name] = _clean(cell)
+            continue
+        values[name] = None
+    return values
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -401,8 +400,9 @@ def _parse_sign(text: str) -> int | None:
     return _SIGNS.get(text.casefold().replace(" ", ""))
 
 
-def _claim_row(path: Path, line: int, values: dict[str, str], columns: dict[str, str], problems: _Problems) -> ClaimRow:
+def _claim_row(path: Path, line: int, cells: dict[str, str | None], columns: dict[str, str], problems: _Problems) -> ClaimRow:
     """Check one row's cells that need no graph: required cells, sign, DOI, citation, lengths."""
+    values = {name: value or "" for name, value in cells.items()}
     row = ClaimRow(
         path=str(path),
         line=line,
@@ -428,14 +428,15 @@ def _claim_row(path: Path, line: int, values: dict[str, str], columns: dict[str,
         "locator": "say where in the cited work the claim is made, e.g. 'p. 4', 'Table 2' or 'abstract'",
     }
     for name, hint in hints.items():
-        if not values.get(name):
+        if not values.get(name) and cells.get(name, "") is not None:
             problems.add(path, line, row.where(name), f"empty; {hint}")
     sign = values.get("sign", "")
     if sign:
         row.sign = _parse_sign(sign)
         if row.sign is None:
             problems.add(path, line, row.where("sign"), f"unknown sign {sign!r}; write + or increases, - or decreases")
-    _check_citation(path, line, row, problems)
+    if cells.get("citation", "") is not None and cells.get("doi", "") is not None:
+        _check_citation(path, line, row, problems)
     if row.note and len(row.note) < _MIN_LENGTH["note"]:
         problems.add(path, line, row.where("note"), f"too short ({len(row.note)} characters); write one sentence, in your own words, of what the cited work reports")
     return row
@@ -475,9 +476,8 @@ def _read_claims(path: Path, problems: _Problems) -> list[ClaimRow]:
             names = _header(path, line, cells, problems)
             continue
         values = _row_cells(path, line, cells, names, problems)
-        if values is not None:
-            columns = {n: f"{n} ({_letter(i)})" for i, n in enumerate(names) if n}
-            rows.append(_claim_row(path, line, values, columns, problems))
+        columns = {n: f"{n} ({_letter(i)})" for i, n in enumerate(names) if n}
+        rows.append(_claim_row(path, line, values, columns, problems))
     if names is None:
         problems.add(path, None, None, f"no header row; the first row must name the columns: {', '.join(CLAIM_COLUMNS)}")
     return rows
@@ -545,14 +545,18 @@ def _concept_items(path: Path, root: yaml.Node | None, problems: _Problems) -> l
     if root is None or _is_null(root):
         return []
     if isinstance(root, yaml.MappingNode):
+        found = None
         for key, value in root.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "concepts":
-                root = value
-                break
-        else:
-            line = root.start_mark.line + 1
-            problems.add(path, line, None, "expected a list of concepts under 'concepts:' (see `attachgraph template`)")
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if name == "concepts" and found is None:
+                found = value
+            else:  # nothing is dropped silently: a second list or a stray key is reported
+                what = "'concepts' appears twice; keep one list" if name == "concepts" else f"unknown key {_short(str(name))}; the file holds one list under 'concepts:'"
+                problems.add(path, key.start_mark.line + 1, str(key.start_mark.column + 1), what)
+        if found is None:
+            problems.add(path, root.start_mark.line + 1, None, "expected a list of concepts under 'concepts:' (see `attachgraph template`)")
             return []
+        root = found
     if _is_null(root):
         return []
     if not isinstance(root, yaml.SequenceNode):
@@ -574,32 +578,29 @@ def _concept_from_yaml(path: Path, node: yaml.Node, problems: _Problems) -> Conc
         return None
     fields: dict[str, object] = {}
     positions: dict[str, tuple[int | None, str | None]] = {}
-    ok = True
+    invalid: set[str] = set()
     for key_node, value_node in node.value:
         key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, yaml.ScalarNode):
             problems.add(path, key_line, str(key_col), "a field name must be plain text")
-            ok = False
             continue
         key = _field_key(key_node.value)
         where = (key_line, f"{key_col} ({key_node.value})")
         if key not in CONCEPT_FIELDS:
             close = get_close_matches(key, CONCEPT_FIELDS, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.add(path, *where, f"unknown field {key_node.value!r}; {hint}the fields are: {', '.join(CONCEPT_FIELDS)}")
-            ok = False
+            problems.add(path, *where, f"unknown field {_short(key_node.value)}; {hint}the fields are: {', '.join(CONCEPT_FIELDS)}")
             continue
-        if key in fields:
+        if key in positions:
             problems.add(path, *where, f"field {key!r} appears twice in this concept; keep one")
-            ok = False
             continue
+        positions[key] = where
         value = _yaml_value(path, key, value_node, where, problems)
         if value is None:
-            ok = False
-            continue
-        fields[key], positions[key] = value, where
-    spec = _concept_spec(path, line, fields, positions, problems)
-    return spec if ok else None
+            invalid.add(key)
+        else:
+            fields[key] = value
+    return _concept_spec(path, line, fields, positions, problems, invalid)
 
 
 def _yaml_value(path: Path, key: str, node: yaml.Node, where: tuple[int, str], problems: _Problems) -> str | tuple[str, ...] | None:
@@ -623,7 +624,14 @@ def _yaml_value(path: Path, key: str, node: yaml.Node, where: tuple[int, str], p
     return cleaned if key in _LIST_FIELDS else (cleaned[0] if cleaned else "")
 
 
-def _concept_spec(path: Path, line: int | None, fields: dict[str, object], positions: dict[str, tuple[int | None, str | None]], problems: _Problems) -> ConceptSpec:
+def _concept_spec(
+    path: Path,
+    line: int | None,
+    fields: dict[str, object],
+    positions: dict[str, tuple[int | None, str | None]],
+    problems: _Problems,
+    invalid: set[str] = frozenset(),  # type: ignore[assignment]
+) -> ConceptSpec:
     def text(name: str) -> str:
         value = fields.get(name, "")
         return value if isinstance(value, str) else ""
@@ -643,11 +651,11 @@ def _concept_spec(path: Path, line: int | None, fields: dict[str, object], posit
         local_id=text("id") or None,
         positions=positions,
     )
-    _check_concept_fields(path, spec, problems)
+    _check_concept_fields(path, spec, problems, invalid)
     return spec
 
 
-def _check_concept_fields(path: Path, spec: ConceptSpec, problems: _Problems) -> None:
+def _check_concept_fields(path: Path, spec: ConceptSpec, problems: _Problems, invalid: set[str]) -> None:
     """Checks that need no graph: required fields, lengths, id form, DOI."""
     required = {
         "label": "give the concept a label (lower case unless a name or acronym)",
@@ -658,15 +666,16 @@ def _check_concept_fields(path: Path, spec: ConceptSpec, problems: _Problems) ->
     }
     for name, hint in required.items():
         value = getattr(spec, "locators" if name == "locator" else name)
-        if not value:
-            problems.add(path, *spec.where(name) if name in spec.positions else (spec.line, None), f"no {name}; {hint}")
-    for name, minimum in _MIN_LENGTH.items():
-        value = getattr(spec, name)
+        if not value and name not in invalid:
+            problems.add(path, *spec.where(name), f"no {name}; {hint}")
+    for name in ("definition", "informal_definition"):
+        value, minimum = getattr(spec, name), _MIN_LENGTH[name]
         if value and len(value) < minimum:
             problems.add(path, *spec.where(name), f"{name} too short ({len(value)} characters, at least {minimum}); say more")
     if spec.local_id is not None and not _LOCAL_ID.match(spec.local_id):
         problems.add(path, *spec.where("id"), f"id {spec.local_id!r} must start with a letter and hold only letters, digits, - and _")
-    _check_citation(path, spec.line, spec, problems)
+    if not invalid & {"citation", "doi"}:
+        _check_citation(path, spec.line, spec, problems)
 
 
 # --------------------------------------------------------------------------- concepts (Turtle)
@@ -702,16 +711,18 @@ def _read_concepts_turtle(path: Path, problems: _Problems, bundled: set[str] | N
     lines = text.splitlines()
     specs = []
     for subject in sorted(set(graph.subjects()), key=str):
-        spec = _concept_from_turtle(path, graph, subject, lines, problems, bundled or set())
+        spec = _concept_from_turtle(path, graph, subject, lines, problems, bundled or set(), path.resolve().as_uri())
         if spec is not None:
             specs.append(spec)
     return specs
 
 
-def _subject_line(graph: rdflib.Graph, subject: object, lines: list[str]) -> int | None:
+def _subject_line(graph: rdflib.Graph, subject: object, lines: list[str], base: str = "") -> int | None:
     """The line where ``subject`` starts a block: a best effort, Turtle parsers keep no positions."""
     text = str(subject)
     spellings = [f"<{text}>"]
+    if base and text.startswith(base.rsplit("/", 1)[0] + "/"):
+        spellings.append(f"<{text[len(base.rsplit('/', 1)[0]) + 1:]}>")
     for prefix, base in graph.namespaces():
         if text.startswith(str(base)):
             spellings.append(f"{prefix}:{text[len(str(base)):]}")
@@ -722,10 +733,12 @@ def _subject_line(graph: rdflib.Graph, subject: object, lines: list[str]) -> int
     return None
 
 
-def _concept_from_turtle(path: Path, graph: rdflib.Graph, subject: object, lines: list[str], problems: _Problems, bundled: set[str]) -> ConceptSpec | None:
-    from rdflib import BNode, Literal, URIRef
+def _concept_from_turtle(
+    path: Path, graph: rdflib.Graph, subject: object, lines: list[str], problems: _Problems, bundled: set[str], base: str
+) -> ConceptSpec | None:
+    from rdflib import BNode, URIRef
 
-    line = _subject_line(graph, subject, lines)
+    line = _subject_line(graph, subject, lines, base)
     if isinstance(subject, BNode):
         problems.add(path, line, None, "blank nodes are not supported; give every concept an IRI")
         return None
@@ -736,51 +749,48 @@ def _concept_from_turtle(path: Path, graph: rdflib.Graph, subject: object, lines
     if not re.match(r"^(https?://|urn:)", iri):
         problems.add(path, line, None, f"<{iri}> is not an absolute http(s) or urn IRI; declare a prefix (@prefix ex: <https://example.org/my/> .)")
         return None
-    types = set(graph.objects(subject, URIRef(_RDF + "type")))
-    if URIRef(_OWL + "Class") not in types:
+    if URIRef(_OWL + "Class") not in set(graph.objects(subject, URIRef(_RDF + "type"))):
         problems.add(path, line, None, f"{compact(iri)} is not declared 'a owl:Class'; a Turtle extension defines concepts only (claims go in a claims table)")
         return None
     fields: dict[str, list[str]] = {}
-    ok = True
+    invalid: set[str] = set()
     for predicate, value in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
-        p = str(predicate)
-        if p == _RDF + "type":
-            if value != URIRef(_OWL + "Class"):
-                problems.add(path, line, None, f"{compact(iri)} has type {compact(str(value))}; a concept is only 'a owl:Class'")
-                ok = False
-            continue
-        name = _TURTLE_FIELDS.get(p)
-        if name is None:
-            supported = ", ".join(sorted(compact(k) for k in _TURTLE_FIELDS))
-            problems.add(path, line, None, f"{compact(iri)}: unsupported property {compact(p)}; the supported ones are {supported}")
-            ok = False
-            continue
-        if name == "parent":
-            if not isinstance(value, URIRef):
-                problems.add(path, line, None, f"{compact(iri)}: rdfs:subClassOf must name a class by IRI")
-                ok = False
-                continue
-            fields.setdefault(name, []).append(str(value))
-            continue
-        if not isinstance(value, Literal) or (value.language not in (None, "en")) or (value.datatype not in (None, URIRef(PREFIXES["xsd"] + "string"))):
-            problems.add(path, line, None, f"{compact(iri)}: {compact(p)} must be plain text or English text (\"...\"@en)")
-            ok = False
-            continue
-        bad = _bad_character(str(value))
-        if bad:
-            problems.add(path, line, None, f"{compact(iri)}: {compact(p)} contains the control character {bad}")
-            ok = False
-            continue
-        fields.setdefault(name, []).append(_clean(str(value)))
-    for name in ("label", "parent", "definition", "informal_definition", "citation", "doi", "note"):
-        if len(fields.get(name, [])) > 1:
-            problems.add(path, line, None, f"{compact(iri)} has {len(fields[name])} values for {name}; give it one")
-            ok = False
-    positions = {name: (line, None) for name in fields}
-    flat: dict[str, object] = {k: (tuple(v) if k in _LIST_FIELDS else v[0]) for k, v in fields.items() if v}
-    spec = _concept_spec(path, line, flat, positions, problems)
+        name, text, message = _turtle_value(str(predicate), value)
+        if message:
+            problems.add(path, line, None, f"{compact(iri)}: {message}")
+            invalid.add(name or "")
+        elif name:
+            fields.setdefault(name, []).append(text)
+    for name, values in fields.items():
+        if len(values) > 1 and name not in _LIST_FIELDS:
+            problems.add(path, line, None, f"{compact(iri)} has {len(values)} values for {name}; give it one")
+            invalid.add(name)
+    positions: dict[str, tuple[int | None, str | None]] = {name: (line, None) for name in fields}
+    flat: dict[str, object] = {k: (tuple(v) if k in _LIST_FIELDS else v[0]) for k, v in fields.items() if k not in invalid}
+    spec = _concept_spec(path, line, flat, positions, problems, invalid)
     spec.iri = iri
-    return spec if ok else None
+    return spec
+
+
+def _turtle_value(predicate: str, value: object) -> tuple[str | None, str, str]:
+    """(field name, text, problem) for one property value of a Turtle concept."""
+    from rdflib import Literal, URIRef
+
+    if predicate == _RDF + "type":
+        return None, "", "" if value == URIRef(_OWL + "Class") else f"has type {compact(str(value))}; a concept is only 'a owl:Class'"
+    name = _TURTLE_FIELDS.get(predicate)
+    if name is None:
+        supported = ", ".join(sorted(compact(k) for k in _TURTLE_FIELDS))
+        return None, "", f"unsupported property {compact(predicate)}; the supported ones are {supported}"
+    if name == "parent":
+        return (name, str(value), "") if isinstance(value, URIRef) else (name, "", "rdfs:subClassOf must name a class by IRI")
+    plain = (None, URIRef(PREFIXES["xsd"] + "string"))
+    if not isinstance(value, Literal) or value.language not in (None, "en") or (value.language is None and value.datatype not in plain):
+        return name, "", f"{compact(predicate)} must be plain text or English text (\"...\"@en)"
+    bad = _bad_character(str(value))
+    if bad or len(str(value)) > _MAX_CELL:
+        return name, "", f"{compact(predicate)} contains the control character {bad}" if bad else f"{compact(predicate)} is longer than {_MAX_CELL} characters"
+    return name, _clean(str(value)), ""
 
 
 def read_concepts(path: Path | str) -> list[ConceptSpec]:
@@ -922,7 +932,9 @@ class _Resolver:
         self.names: dict[str, set[str]] = {}
         for iri, new in concepts.items():
             for name in (new.spec.label, *(s for group in new.spec.synonyms.values() for s in group)):
-                self.names.setdefault(normalize_name(name), set()).add(iri)
+                key = normalize_name(name)
+                if key not in base.names:  # a clash is reported once, at the concept, not at every use
+                    self.names.setdefault(key, set()).add(iri)
 
     def label(self, iri: str) -> str:
         if iri in self.concepts:
@@ -1061,9 +1073,8 @@ class _Builder:
                 first = taken[iri]
                 self.problems.add(spec.path, *spec.where("label"), f"{compact(iri)} is already defined in {first.path}, line {first.line}; define each concept once (or give it another id)")
                 continue
-            if iri in self.base.subjects:
+            if iri in self.base.subjects and normalize_name(spec.label) not in self.base.names:  # else the label clash says it
                 self.problems.add(spec.path, *spec.where("label"), f"{compact(iri)} already exists in the graph; choose another label or id, or another namespace")
-                continue
             taken[iri] = spec
             self.concepts[iri] = _NewConcept(spec, iri, source=self.source(spec))
             self.origins[iri] = (spec.path, spec.line)
@@ -1073,7 +1084,7 @@ class _Builder:
             if new.spec.parent:
                 new.parent, message = resolver.resolve(new.spec.parent, categories=True)
                 if new.parent is None:
-                    self.problems.add(new.spec.path, *new.spec.where("parent"), "parent: " + message.replace("unknown concept", "unknown category or concept"))
+                    self.problems.add(new.spec.path, *new.spec.where("parent"), message.replace("unknown concept", "unknown category or concept"))
         self._check_cycles()
 
     def _check_names(self) -> None:
@@ -1161,7 +1172,7 @@ class _Builder:
                 self._conflict(row, claim, other.sign, other.source_key, f"{compact(other.iri)} ({other.grade or 'no grade'})", what)
         for earlier in self.claims:
             if (earlier.cause, earlier.effect) == (claim.cause, claim.effect):
-                self._conflict(row, claim, earlier.sign, earlier.source.key, f"the claim at line {earlier.row.line} of {earlier.row.path}", what)
+                self._conflict(row, claim, earlier.sign, earlier.source.key, f"the claim in {earlier.row.path}, line {earlier.row.line}", what)
 
     def _conflict(self, row: ClaimRow, claim: _NewClaim, sign: int, source_key: str, other: str, what: str) -> None:
         if sign != claim.sign:
@@ -1169,7 +1180,7 @@ class _Builder:
             if self.allow_contradictions:
                 self.notes.append(f"{row.path}, line {row.line}: {message}; kept as a separate claim")
             else:
-                self.problems.add(row.path, row.line, row.where("sign"), message + "; check the sign, or pass --allow-contradictions to keep both claims, apart")
+                self.problems.add(row.path, row.line, row.where("sign"), message + "; check the sign, or pass --allow-contradictions to keep both, as separate claims")
         elif source_key == claim.source.key:
             self.problems.add(row.path, row.line, None, f"'{what}' duplicates {other}, from the same source; remove one of them")
         else:
