@@ -1,0 +1,258 @@
+"""Which part of the causal graph a map or an export shows, and the story told through it.
+
+Ready-made views (``view=``):
+
+``whole``
+    every concept with a causal link, plus every intervention and level of care;
+``core``
+    the core mechanism: the paths (at most 6 links) from inconsistent caregiving to substance
+    use as external regulation, and the loops through substance use;
+``cycle``
+    the reinforcing cycle: every loop through substance use as external regulation;
+``recovery``
+    the concepts of the recovery-phase claims and the links among them;
+``treatment``
+    interventions, levels of care and therapeutic processes, and what they act on.
+
+``focus=`` (a concept and ``steps``) or ``between=`` (two concepts) choose the concepts instead
+of a view; ``phase=`` then keeps only the links of one life phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import analysis
+from ..errors import QueryParameterError
+from ..namespaces import AG
+from .styles import SIGN_WORD
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["MAX_MAP_NODES", "VIEWS", "Selection", "StoryStep", "select", "story_steps"]
+
+VIEWS: dict[str, str] = {
+    "whole": "the whole causal map",
+    "core": "the core mechanism: from inconsistent caregiving to substance use and its loops",
+    "cycle": "the reinforcing cycle around substance use",
+    "recovery": "what the source says happens in recovery",
+    "treatment": "where treatment acts",
+}
+#: A map above this many concepts is no classroom map: narrow it with ``focus``.
+MAX_MAP_NODES = 2000
+#: The anchors of the ready-made views and the default story.
+CAREGIVING = AG + "InconsistentCaregiving"
+SUBSTANCE_USE = AG + "SubstanceUseAsExternalRegulation"
+ATTACHMENT_TRAUMA = AG + "AttachmentTrauma"
+RELAPSE_RISK = AG + "RelapseRisk"
+_PHASES = ("early development", "active use", "recovery", "treatment")
+
+
+@dataclass
+class Selection:
+    """The concepts and links one map shows, and how they were chosen."""
+
+    nodes: list[str]
+    edges: list[tuple[str, str]]
+    description: str
+    view: str
+    focus: str | None = None
+    between: tuple[str, str] | None = None
+    paths: list[analysis.SignedPath] = field(default_factory=list)
+    phase: str | None = None
+    hidden: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StoryStep:
+    """One step of a story: a caption and the links and concepts it adds."""
+
+    title: str
+    caption: str
+    nodes: list[str]
+    edges: list[tuple[str, str]]
+
+
+def _label(G: nx.DiGraph, node: str) -> str:
+    return str(G.nodes[node].get("label", node))
+
+
+def _need(G: nx.DiGraph, iri: str, view: str) -> str:
+    if iri not in G:
+        raise QueryParameterError(
+            f"the {view!r} view needs the concept {iri.removeprefix(AG)!r}, which this graph lacks; "
+            "use --view whole, --focus CONCEPT or --path A B instead"
+        )
+    return iri
+
+
+def _loops_through(G: nx.DiGraph, node: str) -> list[analysis.Loop]:
+    return [loop for loop in analysis.find_loops(G) if node in loop.nodes]
+
+
+def _view_nodes(G: nx.DiGraph, view: str) -> set[str]:
+    if view == "whole":
+        return {n for n in G if G.degree(n) > 0 or G.nodes[n].get("category") in analysis.INTERVENTION_CATEGORIES}
+    if view in ("core", "cycle"):
+        use = _need(G, SUBSTANCE_USE, view)
+        nodes = {n for loop in _loops_through(G, use) for n in loop.nodes} | {use}
+        if view == "core":
+            start = _need(G, CAREGIVING, view)
+            for path in analysis.signed_paths(G, start, use, max_length=6):
+                nodes.update(path.nodes)
+        return nodes
+    if view == "recovery":
+        return {n for u, v, d in G.edges(data=True) if d.get("phase") == "recovery" for n in (u, v)}
+    if view == "treatment":
+        return {n for u, v in G.edges() if G.nodes[u].get("stage") == "treatment" for n in (u, v)} | {
+            n for n in G if G.nodes[n].get("category") in analysis.INTERVENTION_CATEGORIES
+        }
+    raise QueryParameterError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
+
+
+def select(
+    G: nx.DiGraph,
+    *,
+    view: str = "whole",
+    focus: str | None = None,
+    steps: int = 2,
+    between: tuple[str, str] | None = None,
+    max_length: int = 6,
+    phase: str | None = None,
+    max_nodes: int = MAX_MAP_NODES,
+) -> Selection:
+    """Choose the concepts and links to draw.
+
+    Raises
+    ------
+    QueryParameterError
+        For an unknown view or phase, a path with no connection, or a selection above
+        ``max_nodes`` concepts (the message suggests ``--focus``).
+    UnknownConceptError
+        When ``focus`` or a path end names no concept.
+    """
+    paths: list[analysis.SignedPath] = []
+    focus_node = None
+    if between is not None:
+        a, b = (analysis.find_node(G, name) for name in between)
+        paths = analysis.signed_paths(G, a, b, max_length=max_length)
+        if not paths:
+            raise QueryParameterError(
+                f"no causal path of at most {max_length} links leads from {_label(G, a)!r} to {_label(G, b)!r}; "
+                "try the reverse direction, a longer --max-length, or --focus"
+            )
+        nodes = {n for p in paths for n in p.nodes}
+        description = f"causal paths from {_label(G, a)} to {_label(G, b)}"
+        between = (a, b)
+    elif focus is not None:
+        focus_node = analysis.find_node(G, focus)
+        nodes = analysis.neighbourhood(G, focus_node, steps)
+        description = f"{_label(G, focus_node)} and what lies within {steps} step{'s' if steps != 1 else ''} of it"
+    else:
+        nodes = _view_nodes(G, view)
+        description = VIEWS[view]
+    sub = G.subgraph(nodes)
+    edges = sorted(sub.edges())
+    if phase is not None:
+        if phase not in _PHASES:
+            raise QueryParameterError(f"unknown phase {phase!r}; choose one of: {', '.join(_PHASES)}")
+        edges = [(u, v) for u, v in edges if G.edges[u, v].get("phase") == phase]
+        keep = {n for e in edges for n in e} | ({focus_node} if focus_node else set())
+        nodes = {n for n in nodes if n in keep}
+        description += f" (links of the {phase} phase)"
+    if len(nodes) > max_nodes:
+        raise QueryParameterError(
+            f"this map would draw {len(nodes):,} concepts, more than {max_nodes:,}: no classroom map; "
+            "narrow it with --focus CONCEPT --steps N, --path A B or --phase"
+        )
+    hidden = sorted((n for n in G if n not in nodes and G.degree(n) == 0), key=lambda n: _label(G, n).casefold())
+    return Selection(
+        nodes=sorted(nodes, key=str),
+        edges=edges,
+        description=description,
+        view=view if focus is None and between is None else ("focus" if focus is not None else "path"),
+        focus=focus_node,
+        between=between,
+        paths=paths,
+        phase=phase,
+        hidden=hidden if view == "whole" and focus is None and between is None else [],
+    )
+
+
+# --- stories ---------------------------------------------------------------
+
+
+def _edge_caption(G: nx.DiGraph, u: str, v: str) -> str:
+    data = G.edges[u, v]
+    where = ", ".join(data.get("locators", ()))
+    grade = data.get("grade", "")
+    sentence = f"{_label(G, u)} {SIGN_WORD[1 if data.get('sign', 1) > 0 else -1]} {_label(G, v)}."
+    extra = f" {data['paraphrase']}" if data.get("paraphrase") else ""
+    evidence = f" (source: {where}; {grade})" if where or grade else ""
+    return sentence + extra + evidence
+
+
+def _path_steps(G: nx.DiGraph, path: analysis.SignedPath, intro: str = "") -> list[StoryStep]:
+    steps = []
+    for i, (u, v) in enumerate(path.edges):
+        caption = _edge_caption(G, u, v)
+        if i == 0 and intro:
+            caption = f"{intro} {caption}"
+        steps.append(StoryStep(f"{_label(G, u)} \N{RIGHTWARDS ARROW} {_label(G, v)}", caption, [u, v], [(u, v)]))
+    return steps
+
+
+def _loop_step(G: nx.DiGraph, loop: analysis.Loop) -> StoryStep:
+    if loop.polarity == "reinforcing":
+        meaning = "Every sign around it multiplies to +, so each turn pushes the same way: a vicious (or virtuous) circle."
+    else:
+        meaning = "One sign around it is \N{MINUS SIGN}, so the loop pushes back against change."
+    caption = f"Loop {loop.id}, {loop.polarity}: {loop.name}, and back. {meaning}"
+    return StoryStep(f"Loop {loop.id} ({loop.polarity})", caption, list(loop.nodes), loop.edges)
+
+
+def _prefer(paths: list[analysis.SignedPath], G: nx.DiGraph, stage: str) -> analysis.SignedPath | None:
+    """The shortest path through a concept of ``stage`` (else the shortest path)."""
+    through = [p for p in paths if any(G.nodes[n].get("stage") == stage for n in p.nodes[1:-1])]
+    ranked = sorted(through or paths, key=lambda p: (p.length, p.nodes))
+    return ranked[0] if ranked else None
+
+
+def story_steps(G: nx.DiGraph, selection: Selection) -> list[StoryStep]:
+    """Return the story of a selection: along its first path, or the default core story.
+
+    The default story follows the source's main line: inconsistent caregiving -> (the
+    stress-system route) -> substance use; the loops through substance use, reinforcing first;
+    how attachment trauma reaches relapse risk in recovery; and what the best-ranked
+    intervention acts on. Steps whose concepts are not in the selection are left out.
+    """
+    shown = set(selection.nodes)
+    if selection.paths:
+        path = selection.paths[0]
+        return _path_steps(G, path, f"A path of {path.length} links with a net sign of {'+' if path.sign > 0 else chr(0x2212)}.")
+    steps: list[StoryStep] = []
+    if CAREGIVING in G and SUBSTANCE_USE in G:
+        route = _prefer(analysis.signed_paths(G, CAREGIVING, SUBSTANCE_USE, max_length=6), G, "neurobiology")
+        if route and set(route.nodes) <= shown:
+            steps += _path_steps(G, route, "It starts in early childhood.")
+        for loop in _loops_through(G, SUBSTANCE_USE):
+            if set(loop.nodes) <= shown:
+                steps.append(_loop_step(G, loop))
+    if ATTACHMENT_TRAUMA in G and RELAPSE_RISK in G:
+        route = _prefer(analysis.signed_paths(G, ATTACHMENT_TRAUMA, RELAPSE_RISK, max_length=4), G, "psychology")
+        if route and set(route.nodes) <= shown:
+            steps += _path_steps(G, route, "Years later, in recovery:")
+    ranking = analysis.intervention_overlay(G) if steps else []
+    if ranking and ranking[0].intervention in shown:
+        best = ranking[0]
+        targets = [v for v in best.acts_on if v in shown]
+        if targets:
+            loops = ", ".join(best.weakens) or "none of the loops"
+            caption = (
+                f"Treatment: {best.label} acts on {len(targets)} of these concepts and weakens {loops}. "
+                "Switch on the intervention overlay to compare treatments."
+            )
+            steps.append(StoryStep(f"Treatment: {best.label}", caption, [best.intervention, *targets], [(best.intervention, v) for v in targets]))
+    return steps
