@@ -26,9 +26,10 @@ CHECKER = ROOT / "tests" / "java" / "OwlProfileCheck.java"
 DOWNSTREAM = ROOT / "examples" / "downstream" / "downstream.ttl"
 JAVA_DIR = Path("/usr/share/java")
 #: libowlapi-java 5.1 and what its parsers need at run time (RDF/XML, Turtle, N-Triples via Rio,
-#: JSON-LD via Rio + jsonld-java). Found by loading each release file until no class was missing.
+#: JSON-LD via Rio + jsonld-java). Found by loading each release file until no class was missing;
+#: all come with `apt-get install libowlapi-java` (its dependencies and theirs).
 OWLAPI_JARS = (
-    "owlapi-distribution", "guava", "caffeine", "slf4j-api", "slf4j-nop", "commons-io", "commons-lang3",
+    "owlapi-distribution", "guava", "caffeine", "slf4j-api", "slf4j-nop", "commons-io",
     "commons-rdf-api", "atinject-jsr330-api", "jsr305", "hppcrt", "xz", "jsonld-java", "jackson-core",
     "jackson-databind", "jackson-annotations", "httpclient", "httpclient-cache", "httpcore", "commons-codec",
     "rdf4j-model", "rdf4j-model-api", "rdf4j-model-vocabulary", "rdf4j-rio-api", "rdf4j-rio-datatypes",
