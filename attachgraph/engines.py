@@ -90,15 +90,41 @@ class SelectResult:
     boolean: bool | None = None
 
 
-def _syntax_error(source: str, exc: BaseException) -> QuerySyntaxError:
+_PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:/#.-])([A-Za-z][\w-]*)?:(?=[A-Za-z0-9_])")
+_NOT_NAMES = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def _undeclared_prefix(sparql: str) -> tuple[str, int, int] | None:
+    """Return (prefix, line, column) of the first prefixed name whose prefix is not declared."""
+    blanked = _NOT_NAMES.sub(lambda m: " " * len(m.group(0)), sparql)
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(blanked)}
+    for match in _PREFIXED_NAME.finditer(blanked):
+        prefix = match.group(1) or ""
+        if prefix not in declared and prefix.upper() != "PREFIX":
+            line = sparql.count("\n", 0, match.start()) + 1
+            column = match.start() - (sparql.rfind("\n", 0, match.start()) + 1) + 1
+            return prefix, line, column
+    return None
+
+
+def _syntax_error(source: str, exc: BaseException, sparql: str = "") -> QuerySyntaxError:
     """Turn an engine's parse error into a QuerySyntaxError with line and column when it has them."""
     text = str(exc)
+    undeclared = _undeclared_prefix(sparql) if ("prefix" in text.lower() and sparql) else None
+    if undeclared:
+        prefix, line, column = undeclared
+        return QuerySyntaxError(source, f"prefix '{prefix}:' is used but not declared; add a PREFIX {prefix}: <...> line", line, column)
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "col", None) or getattr(exc, "column", None)
     match = re.search(r"(?:line |at |error at )(\d+):(\d+)", text) or re.search(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", text)
     if line is None and match:
         line, column = int(match.group(1)), int(match.group(2))
     detail = text.splitlines()[0] if text else type(exc).__name__
+    detail = re.sub(r"^error at \d+:\d+:\s*", "", detail)
+    detail = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", detail)
+    if len(detail) > 160:  # oxigraph lists every token it could accept; the start says enough
+        detail = detail[:157].rsplit(",", 1)[0] + ", ..."
     return QuerySyntaxError(source, detail, line, column)
 
 
@@ -106,6 +132,9 @@ class Engine:
     """Base class: an in-memory dataset loaded from files, answering SPARQL SELECT and ASK."""
 
     name = "engine"
+    #: True when the engine binds parameters before evaluation everywhere in the query (rdflib's
+    #: initBindings); otherwise parameters are joined in through a VALUES block.
+    prebinds = False
 
     def load(self, path: Path) -> None:
         """Add the triples of an RDF file to the dataset."""
@@ -173,7 +202,7 @@ class OxigraphEngine(Engine):
         try:
             result = self.store.query(sparql, substitutions=subs or None)
         except SyntaxError as exc:
-            raise _syntax_error(source, exc) from None
+            raise _syntax_error(source, exc, sparql) from None
         if isinstance(result, ox.QueryBoolean):
             return SelectResult((), (), bool(result))
         if not isinstance(result, ox.QuerySolutions):
@@ -195,6 +224,8 @@ class RdflibEngine(Engine):
         self._rdflib = rdflib
         self.name = "rdflib" if store == "default" else "oxrdflib"
         self._oxstore = store != "default"
+        # oxrdflib hands bindings to Oxigraph, which substitutes only projected variables
+        self.prebinds = not self._oxstore
         self.graph = graph if graph is not None else rdflib.Graph(store=store)
 
     def load(self, path: Path) -> None:
@@ -231,9 +262,13 @@ class RdflibEngine(Engine):
         init = {self._rdflib.Variable(k): self._to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
             result = self.graph.query(sparql, initBindings=init)
+        except SyntaxError as exc:  # oxrdflib hands the query to Oxigraph's parser
+            raise _syntax_error(source, exc, sparql) from None
         except Exception as exc:  # pyparsing.ParseException and friends
             if type(exc).__name__ in ("ParseException", "ParseSyntaxException", "ParseFatalException"):
-                raise _syntax_error(source, exc) from None
+                raise _syntax_error(source, exc, sparql) from None
+            if str(exc).startswith("Unknown namespace prefix"):  # rdflib raises a bare Exception
+                raise _syntax_error(source, exc, sparql) from None
             raise
         if result.type == "ASK":
             return SelectResult((), (), bool(result.askAnswer))
