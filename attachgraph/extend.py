@@ -128,6 +128,7 @@ _GRADE_ALIASES = {
 }
 _DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 _DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_IRI = re.compile(r"^(?:https?://|urn:)[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
 _LOCAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 _NAMESPACE = re.compile(r"^(?:https?://[^\s<>\"{}|\\^`]+[/#]|urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s<>\"{}|\\^`]*:)$")
 _MIN_LENGTH = {"definition": 20, "informal_definition": 10, "note": 20}
@@ -746,7 +747,7 @@ def _concept_from_turtle(
     if iri.startswith(AG) or iri in bundled:
         problems.add(path, line, None, f"{compact(iri)} is a term of attachgraph; an extension only adds new terms (claims about existing concepts go in a claims table)")
         return None
-    if not re.match(r"^(https?://|urn:)", iri):
+    if not _IRI.match(iri):
         problems.add(path, line, None, f"<{iri}> is not an absolute http(s) or urn IRI; declare a prefix (@prefix ex: <https://example.org/my/> .)")
         return None
     if URIRef(_OWL + "Class") not in set(graph.objects(subject, URIRef(_RDF + "type"))):
