@@ -41,7 +41,7 @@ def to_owlready(source: Union[KnowledgeGraph, rdflib.Graph], *, world: owlready2
     --------
     >>> import attachgraph
     >>> onto = to_owlready(attachgraph.load())
-    >>> onto.HPAAxisDysregulation.label[0]
+    >>> str(onto.HPAAxisDysregulation.label[0])
     'HPA-axis dysregulation'
     >>> onto.NeurobiologicalProcess in onto.HPAAxisDysregulation.ancestors()
     True
