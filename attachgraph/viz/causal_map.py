@@ -262,14 +262,24 @@ def _clockwise(points: list[tuple[int, int]]) -> bool:
 
 
 def _loop_badge(loop: analysis.Loop, positions: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """Where the loop's R/B badge goes: its centre; beside the pair for a two-concept loop."""
+    """Where the loop's R/B badge goes: its centre; beside the pair for a two-concept loop.
+
+    For two concepts the centre lies between the two arcs, on their sign glyphs, so the badge
+    steps aside to whichever side is farther from the other concepts.
+    """
     pts = [positions[n] for n in loop.nodes]
     cx = sum(p[0] for p in pts) / len(pts)
     cy = sum(p[1] for p in pts) / len(pts)
-    if len(pts) == 2:  # the centre lies between the two arcs, on their sign glyphs: step aside
+    if len(pts) == 2:
         (x1, y1), (x2, y2) = pts
         length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
-        cx, cy = cx - (y2 - y1) / length * 52, cy + (x2 - x1) / length * 52
+        nx_, ny_ = -(y2 - y1) / length * 58, (x2 - x1) / length * 58
+        others = [p for n, p in positions.items() if n not in loop.nodes] or [(cx, cy)]
+
+        def room(point: tuple[float, float]) -> float:
+            return min((point[0] - ox) ** 2 + (point[1] - oy) ** 2 for ox, oy in others)
+
+        cx, cy = max(((cx + nx_, cy + ny_), (cx - nx_, cy - ny_)), key=room)
     return round(cx), round(cy)
 
 
