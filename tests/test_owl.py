@@ -77,11 +77,12 @@ def test_an_rdflib_graph_works_too() -> None:
 
 def test_downstream_example_loads_in_owlready2_with_its_import_resolved(tmp_path: Path) -> None:
     """How an owlready2 user loads a downstream ontology offline: preload the release under its version IRI."""
+    pinned = str(next(rdflib.Graph().parse(DOWNSTREAM, format="turtle").objects(None, rdflib.OWL.imports)))
     release = tmp_path / "release"
-    build_release(attachgraph.load(), release)
+    build_release(attachgraph.load(), release, version=pinned.removeprefix(version_iri("")))
     world = owlready2.World()
     with open(release / "attachgraph.owl", "rb") as handle:
-        world.get_ontology(version_iri(attachgraph.__version__)).load(fileobj=handle)
+        world.get_ontology(pinned).load(fileobj=handle)
     rdfxml = rdflib.Graph().parse(DOWNSTREAM, format="turtle").serialize(format="xml", encoding="utf-8")
     downstream = world.get_ontology("https://example.org/attachgraph-downstream").load(fileobj=__import__("io").BytesIO(rdfxml))
     assert [o.base_iri for o in downstream.imported_ontologies] == [AG]
