@@ -638,3 +638,29 @@ def test_templates_tsv_and_turtle_and_no_overwrite(tmp_path: Path, kg: attachgra
     assert claims.read_text(encoding="utf-8") == "mine"
     write_templates(tmp_path, kg, tsv=True, turtle=True, overwrite=True)
     assert claims.read_text(encoding="utf-8") != "mine"
+
+
+# --------------------------------------------------------------------------- queries and docs
+
+
+def test_user_claims_show_in_named_queries(extended: attachgraph.KnowledgeGraph) -> None:
+    result = extended.query("interventions-on", concept="relapse risk")
+    interventions = {str(r["interventionLabel"]): str(r["claims"]) for r in result}
+    assert interventions["peer support participation"].startswith(DEFAULT_NAMESPACE + "claim-")
+    assert "attachment-informed addiction treatment" in interventions
+    downstream = {str(r["effectLabel"]) for r in extended.query("downstream", concept="sleep disruption")}
+    assert {"emotional dysregulation", "relapse risk"} <= downstream
+
+
+def test_the_documented_evidence_scale_is_the_ontology_s(kg: attachgraph.KnowledgeGraph) -> None:
+    import re
+
+    text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| (\d) \| `(grade-[a-z-]+)` \| ([^|]+?) \|", text, flags=re.MULTILINE))
+    result = kg.select(
+        """PREFIX ag: <https://w3id.org/attachgraph/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?grade ?label ?rank WHERE { ?grade a ag:EvidenceGrade ; rdfs:label ?label ; ag:evidenceRank ?rank }"""
+    )
+    in_ontology = {(str(r[2]), str(r[0]).removeprefix(AG), str(r[1])) for r in result.rows}
+    assert len(in_ontology) == 8 and documented == in_ontology
