@@ -664,3 +664,52 @@ def test_the_documented_evidence_scale_is_the_ontology_s(kg: attachgraph.Knowled
     )
     in_ontology = {(str(r[2]), str(r[0]).removeprefix(AG), str(r[1])) for r in result.rows}
     assert len(in_ontology) == 8 and documented == in_ontology
+
+
+# --------------------------------------------------------------------------- the map
+
+
+@pytest.mark.browser
+def test_user_claims_on_the_map(tmp_path: Path, artifacts: Path) -> None:
+    """The worked example's concepts and claims are on the map, each link with its own grade and source."""
+    import subprocess
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    page_path = tmp_path / "map.html"
+    made = subprocess.run(
+        [sys.executable, "-m", "attachgraph", "map", "--extension", str(EXAMPLE / "extension.ttl"), "-o", str(page_path)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    peer, relapse, shame = DEFAULT_NAMESPACE + "PeerSupportParticipation", AG + "RelapseRisk", AG + "Shame"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        page.goto(page_path.as_uri())
+        labels = page.evaluate("() => window.attachgraphMap.nodes.get().map(n => window.attachgraphMap.data.info[n.id].label)")
+        assert {"sleep disruption", "peer support participation", "trauma-related nightmares"} <= set(labels)
+        edges = page.evaluate("() => window.attachgraphMap.edges.get().map(e => [e.id, e.from, e.to, e.width])")
+        by_pair = {(f, t): (eid, width) for eid, f, t, width in edges}
+        trial_edge, trial_width = by_pair[(peer, relapse)]
+        bundled_edge, bundled_width = by_pair[(AG + "FearOfAbandonment", relapse)]
+        assert trial_width > bundled_width, "a randomised trial is drawn heavier than a claim of the narrative source"
+        assert (shame, relapse) in by_pair
+        page.evaluate("id => window.attachgraphMap.selectEdge(id, true)", trial_edge)
+        details = page.inner_text("#ag-details-body")
+        for expected in ("randomised controlled trial", "Example D. (2022)", "NOT A REAL REFERENCE", "Table 3", DEFAULT_NAMESPACE + "claim-"):
+            assert expected in details
+        page.screenshot(path=str(artifacts / "map-with-extension.png"))
+        page.evaluate("id => window.attachgraphMap.selectEdge(id, true)", bundled_edge)
+        assert "claim of a narrative source" in page.inner_text("#ag-details-body")
+        browser.close()
+    assert errors == []
