@@ -80,10 +80,18 @@ class KnowledgeGraph:
     data as an ``rdflib.Graph`` for anything rdflib can do.
     """
 
-    def __init__(self, sources: Sequence[Path], engine: str = DEFAULT_ENGINE, *, endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        sources: Sequence[Path],
+        engine: str = DEFAULT_ENGINE,
+        *,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
         self.sources: tuple[Path, ...] = tuple(Path(s) for s in sources)
         self.engine_name = "endpoint" if endpoint else engine
         self.endpoint = endpoint
+        self.timeout = timeout
         self._engine: Engine | None = None
 
     def __repr__(self) -> str:
@@ -100,7 +108,8 @@ class KnowledgeGraph:
             if self.endpoint:
                 from .endpoint import EndpointEngine
 
-                self._engine = EndpointEngine(self.endpoint)
+                options = {"timeout": self.timeout} if self.timeout else {}
+                self._engine = EndpointEngine(self.endpoint, **options)
             else:
                 self._engine = open_engine(self.engine_name, self.sources)
         return self._engine
@@ -197,9 +206,10 @@ class KnowledgeGraph:
         from difflib import get_close_matches
 
         target = normalize_name(name)
-        close = get_close_matches(target, list(self._names), n=n * 3, cutoff=0.45)
-        if not close:  # fall back to substring matches, useful for short fragments
-            close = [k for k in self._names if target and target in k]
+        # names containing the text first (a fragment such as "HPA" or "cortisol"), shortest
+        # first; then names that are spelt alike
+        close = sorted((k for k in self._names if target and target in k), key=lambda k: (len(k), k))
+        close += get_close_matches(target, list(self._names), n=n * 3, cutoff=0.45)
         labels: list[str] = []
         for key in close:
             for iri in sorted(self._names[key]):
@@ -395,7 +405,13 @@ def _locator_key(locator: str) -> tuple[int, str]:
     return (int(number), locator) if number.isdigit() else (10**6, locator)
 
 
-def load(extensions: Iterable[str | Path] = (), *, engine: str = DEFAULT_ENGINE, endpoint: str | None = None) -> KnowledgeGraph:
+def load(
+    extensions: Iterable[str | Path] = (),
+    *,
+    engine: str = DEFAULT_ENGINE,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+) -> KnowledgeGraph:
     """Load the bundled attachgraph ontology, plus any extension files, into a knowledge graph.
 
     Parameters
@@ -409,6 +425,8 @@ def load(extensions: Iterable[str | Path] = (), *, engine: str = DEFAULT_ENGINE,
         URL of a SPARQL 1.1 endpoint holding the graph (for example one started by
         ``attachgraph serve``, or a store the release was pushed to). Queries then run there;
         nothing is loaded locally, and ``extensions`` must be empty.
+    timeout
+        Seconds to wait for an endpoint's answer (default 60); connecting gives up after 5.
 
     Examples
     --------
@@ -422,7 +440,7 @@ def load(extensions: Iterable[str | Path] = (), *, engine: str = DEFAULT_ENGINE,
             from .errors import QueryParameterError
 
             raise QueryParameterError("extensions cannot be added to a remote endpoint; push them to the store instead")
-        return KnowledgeGraph((), endpoint=endpoint)
+        return KnowledgeGraph((), endpoint=endpoint, timeout=timeout)
     sources = [ontology_path(), *(Path(e) for e in extensions)]
     for source in sources:
         if not source.is_file():
