@@ -423,7 +423,7 @@ def simple_graph(graph: Graph, version: str = __version__) -> Graph:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-    ag = lambda name: URIRef(AG + name)  # noqa: E731 - a local IRI helper
+    ag = lambda name: URIRef(AG + name)  # noqa: E731 - builds IRIs of our namespace
     edge_props = set(graph.transitive_subjects(RDFS.subPropertyOf, ag("causallyInfluences")))
     edge_props |= {o for o in graph.objects(None, ag("careRelation")) if isinstance(o, URIRef)}
     concepts = set(graph.transitive_subjects(RDFS.subClassOf, ag("DomainConcept")))

@@ -49,7 +49,7 @@ def _classpath() -> str:
 
 
 def owlapi_check(files: list[Path], mappings: dict[str, Path] | None = None) -> tuple[int, dict[str, dict[str, object]]]:
-    """Run the OWL API check on ``files``; return the exit code and a report per file."""
+    """Run the OWL API check on ``files`` in one JVM; return the exit code and a report per file path."""
     args = [str(f) for f in files] + [f"{iri}={path}" for iri, path in (mappings or {}).items()]
     proc = subprocess.run(
         ["java", "-cp", _classpath(), str(CHECKER), *args], capture_output=True, text=True, timeout=300
@@ -60,7 +60,7 @@ def owlapi_check(files: list[Path], mappings: dict[str, Path] | None = None) -> 
         key, _, value = line.partition(": ")
         if key == "file":
             current = {"violation": [], "unparsed": []}
-            reports[Path(value).name] = current
+            reports[value] = current
         elif key in ("violation", "unparsed"):
             current[key].append(value)  # type: ignore[union-attr]
         else:
@@ -69,20 +69,34 @@ def owlapi_check(files: list[Path], mappings: dict[str, Path] | None = None) -> 
     return proc.returncode, reports
 
 
+BAD = (
+    "@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "<https://example.org/bad> a owl:Ontology .\n"
+    "<https://example.org/A> a owl:Class ; rdfs:subClassOf <https://example.org/Undeclared> .\n"
+)
+
+
 @pytest.fixture(scope="module")
-def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("release")
-    build_release(attachgraph.load(), out)
-    return out
+def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """One OWL API run (one JVM start) over the source, a release, the downstream example and a bad file."""
+    import rdflib
+
+    release = tmp_path_factory.mktemp("release")
+    # the release the downstream example pins, so its import resolves to this build
+    pinned = str(next(rdflib.Graph().parse(DOWNSTREAM, format="turtle").objects(None, rdflib.OWL.imports)))
+    build_release(attachgraph.load(), release, version=pinned.removeprefix(version_iri("")))
+    bad = tmp_path_factory.mktemp("bad") / "bad.ttl"
+    bad.write_text(BAD, encoding="utf-8")
+    files = sorted(p for p in release.iterdir() if p.suffix in (".ttl", ".owl", ".nt", ".jsonld"))
+    code, reports = owlapi_check([ontology_path(), *files, DOWNSTREAM, bad], {pinned: release / "attachgraph.owl"})
+    return {"code": code, "reports": reports, "release": files, "pinned": pinned, "bad": bad}
 
 
-def test_source_ontology_is_owl2_dl_per_the_owl_api() -> None:
-    code, reports = owlapi_check([ontology_path()])
-    report = reports["attachgraph.ttl"]
+def test_source_ontology_is_owl2_dl_per_the_owl_api(checked: dict) -> None:
+    report = checked["reports"][str(ontology_path())]
     assert report["violations"] == "0", report["violation"]
     assert report["unparsedTriples"] == "0", report["unparsed"]
     assert int(report["classes"]) >= 60 and int(report["logicalAxioms"]) > 100
-    assert code == 0
 
 
 def test_source_ontology_is_consistent_under_hermit(kg: attachgraph.KnowledgeGraph) -> None:
@@ -93,46 +107,39 @@ def test_source_ontology_is_consistent_under_hermit(kg: attachgraph.KnowledgeGra
     assert report.consistent and report.unsatisfiable == ()
 
 
-def test_every_release_file_parses_in_the_owl_api_with_no_dl_violation(release_dir: Path) -> None:
-    files = sorted(p for p in release_dir.iterdir() if p.suffix in (".ttl", ".owl", ".nt", ".jsonld"))
+def test_every_release_file_parses_in_the_owl_api_with_no_dl_violation(checked: dict) -> None:
+    files = checked["release"]
     assert len(files) == 6
-    code, reports = owlapi_check(files)
+    reports = {Path(path).name: report for path, report in checked["reports"].items() if Path(path) in files}
+    assert len(reports) == 6
     for name, report in reports.items():
         assert "error" not in report, f"{name}: {report.get('error')}"
         assert report["violations"] == "0", f"{name}: {report['violation']}"
         assert report["unparsedTriples"] == "0", f"{name}: {report['unparsed']}"
-    assert code == 0
     full = [reports[n] for n in ("attachgraph.ttl", "attachgraph.owl", "attachgraph.nt", "attachgraph.jsonld")]
     assert len({r["axioms"] for r in full}) == 1  # the four serializations give the same axioms
     assert {r["format"] for r in full} == {"Turtle Syntax", "RDF/XML Syntax", "N-Triples", "JSON-LD"}
-    assert all(r["versionIRI"] == version_iri(attachgraph.__version__) for r in full)
-    assert reports["attachgraph-simple.ttl"]["versionIRI"] == version_iri(attachgraph.__version__) + "/simple"
+    assert all(r["versionIRI"] == checked["pinned"] for r in full)
+    assert reports["attachgraph-simple.ttl"]["versionIRI"] == checked["pinned"] + "/simple"
+    assert reports["attachgraph-mappings.ttl"]["versionIRI"] == checked["pinned"] + "/mappings"
 
 
-def test_the_check_reports_a_real_violation(tmp_path: Path) -> None:
-    # negative control: a class used but never declared is outside OWL 2 DL
-    bad = tmp_path / "bad.ttl"
-    bad.write_text(
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://example.org/bad> a owl:Ontology .\n"
-        "<https://example.org/A> a owl:Class ; rdfs:subClassOf <https://example.org/Undeclared> .\n",
-        encoding="utf-8",
-    )
-    code, reports = owlapi_check([bad])
-    assert code == 1
-    assert any("UseOfUndeclaredClass" in v for v in reports["bad.ttl"]["violation"])
+def test_the_check_reports_a_real_violation(checked: dict) -> None:
+    # negative control: a class used but never declared is outside OWL 2 DL; the run's exit code shows it
+    report = checked["reports"][str(checked["bad"])]
+    assert any("UseOfUndeclaredClass" in v for v in report["violation"])
+    assert checked["code"] == 1
 
 
-def test_downstream_example_imports_the_release_by_version_iri(tmp_path: Path) -> None:
-    import rdflib
-
-    pinned = str(next(rdflib.Graph().parse(DOWNSTREAM, format="turtle").objects(None, rdflib.OWL.imports)))
-    build_release(attachgraph.load(), tmp_path, version=pinned.removeprefix(version_iri("")))
-    released = tmp_path / "attachgraph.owl"
-    code, reports = owlapi_check([released, DOWNSTREAM], {pinned: released})
-    report = reports["downstream.ttl"]
+def test_downstream_example_imports_the_release_by_version_iri(checked: dict) -> None:
+    report = checked["reports"][str(DOWNSTREAM)]
+    released = next(r for p, r in checked["reports"].items() if p.endswith("attachgraph.owl"))
     assert report["imports"] == "1"
     assert report["violations"] == "0", report["violation"]
     # the import closure holds the release's classes plus the one downstream term
-    assert int(report["classes"]) == int(reports["attachgraph.owl"]["classes"]) + 1
-    assert code == 0
+    assert int(report["classes"]) == int(released["classes"]) + 1
+
+
+def test_only_the_bad_file_fails(checked: dict) -> None:
+    failing = [p for p, r in checked["reports"].items() if r.get("error") or r["violations"] != "0" or r["unparsedTriples"] != "0"]
+    assert failing == [str(checked["bad"])]
