@@ -111,9 +111,9 @@ def _size(path: Path) -> str:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from ..viz.causal_map import causal_map
+    from ..viz.causal_map import draw_causal_map
 
-    result = causal_map(_graph(args), story=args.story, **_selection(args))
+    result = draw_causal_map(_graph(args), story=args.story, **_selection(args))
     path = result.write(args.output)
     loops = len(result.loops)
     print(

@@ -64,6 +64,8 @@ def vis_assets() -> tuple[str, str]:
     script = script_path.read_text(encoding="utf-8")
     # a literal "</script" or "<!--" inside an inline script would end or confuse it
     script = script.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+    # a source-map comment would make browser developer tools ask for a file that is not there
+    script = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
     # only the tooltip rules are used; the rest styles widgets (configurator, buttons) we do not show
     rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)

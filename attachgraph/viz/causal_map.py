@@ -1,6 +1,6 @@
 """The interactive causal map: one self-contained HTML file that works offline.
 
-:func:`causal_map` draws a signed causal graph (from :func:`attachgraph.network.to_networkx`)
+:func:`draw_causal_map` draws a signed causal graph (from :func:`attachgraph.network.to_networkx`)
 with pyvis-built vis-network records, fixed positions computed in Python
 (:mod:`attachgraph.viz.layout`) and our own template, which inlines every script and style:
 the file makes no request to any host, and a Content-Security-Policy in the page forbids it.
@@ -15,8 +15,8 @@ Examples
 --------
 >>> import attachgraph
 >>> from attachgraph.network import to_networkx
->>> m = causal_map(to_networkx(attachgraph.load()), view="cycle")
->>> m.html.startswith("<!DOCTYPE html>") and "https://" not in m.html.split("<script>")[0]
+>>> m = draw_causal_map(to_networkx(attachgraph.load()), view="cycle")
+>>> m.html.startswith("<!DOCTYPE html>") and 'src="http' not in m.html
 True
 """
 
@@ -43,7 +43,7 @@ from .views import MAX_MAP_NODES, Selection, StoryStep, select, story_steps
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CausalMap", "causal_map", "render_causal_map"]
+__all__ = ["CausalMap", "draw_causal_map", "render_causal_map"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Bound of the what-if paths precomputed for every concept of the map.
@@ -333,7 +333,7 @@ def _narrative(G: nx.DiGraph, sub: nx.DiGraph, positions: dict[str, tuple[int, i
     return out
 
 
-def causal_map(
+def draw_causal_map(
     G: nx.DiGraph,
     *,
     view: str = "whole",
@@ -566,7 +566,7 @@ def _render_page(context: dict[str, Any], data: dict[str, Any], vis_js: str, vis
 
 
 def render_causal_map(G: nx.DiGraph, path: str | os.PathLike[str] | None = None, **options: Any) -> str:
-    """Return the HTML of :func:`causal_map` and, if ``path`` is given, write it there.
+    """Return the HTML of :func:`draw_causal_map` and, if ``path`` is given, write it there.
 
     Examples
     --------
@@ -578,7 +578,7 @@ def render_causal_map(G: nx.DiGraph, path: str | os.PathLike[str] | None = None,
     >>> "<img src=x" in page
     False
     """
-    page = causal_map(G, **options).html
+    page = draw_causal_map(G, **options).html
     if path is not None:
         atomic_write_text(path, page)
     return page

@@ -512,14 +512,19 @@ def _cytoscape(scene: _Scene) -> str:
     H = _flat_graph(scene)
     elements: dict[str, list[dict[str, Any]]] = {"nodes": [], "edges": []}
     for n, d in H.nodes(data=True):
-        data = {"id": n, "name": d.get("label", n), **{k: v for k, v in d.items() if k not in ("x", "y")}}
+        data = {"id": n, "value": n, "name": d.get("label", n), **{k: v for k, v in d.items() if k not in ("x", "y")}}
         elements["nodes"].append({"data": data, "position": {"x": d["x"], "y": d["y"]}})
     for i, (u, v, d) in enumerate(H.edges(data=True)):
-        elements["edges"].append({"data": {"id": f"e{i}", "source": u, "target": v, "interaction": "increases" if d.get("sign", 1) > 0 else "decreases", **d}})
+        # "source" means the cited document in our data but the cause in Cytoscape's: rename ours
+        attrs = {("cited_source" if k == "source" else k): val for k, val in d.items()}
+        interaction = "increases" if d.get("sign", 1) > 0 else "decreases"
+        elements["edges"].append({"data": {**attrs, "id": f"e{i}", "source": u, "target": v, "interaction": interaction}})
     document = {
         "format_version": "1.0",
         "generated_by": f"attachgraph {__version__}",
         "target_cytoscapejs_version": "~2.1",
+        "directed": True,
+        "multigraph": False,
         "data": {"name": scene.title, "note": styles.NOT_MEDICAL_ADVICE},
         "elements": elements,
     }
@@ -548,7 +553,7 @@ def export(
     """Export the causal map as ``format`` (see :data:`EXPORT_FORMATS`).
 
     Returns the text (bytes for PNG) and, when ``path`` is given, also writes it there
-    atomically. The selection options are those of :func:`attachgraph.viz.causal_map`;
+    atomically. The selection options are those of :func:`attachgraph.viz.draw_causal_map`;
     ``interventions`` adds the treatment layer (default: only in the treatment view).
 
     Examples

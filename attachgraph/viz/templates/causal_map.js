@@ -1,6 +1,6 @@
 /* attachgraph causal map: behaviour of the page.
  * Every text from the data reaches the page through textContent or vis-network's canvas
- * labels, never through innerHTML, so a label such as <img src=x onerror=...> stays text. */
+ * labels, never through innerHTML, so a label that looks like an HTML tag stays text. */
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('ag-data').textContent);
