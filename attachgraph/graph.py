@@ -372,7 +372,7 @@ class KnowledgeGraph:
 
         Examples
         --------
-        >>> [row["label"] for row in load().search("cortisol")][:1]
+        >>> [row["conceptLabel"] for row in load().search("cortisol")][:1]
         ['heightened cortisol response']
         """
         return self.query("search", text=text)
