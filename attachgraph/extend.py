@@ -956,6 +956,8 @@ class _Resolver:
         if matches:
             options = ", ".join(sorted(repr(self.label(m)) for m in matches))
             return None, f"{name!r} names several concepts ({options}); write the label or the CURIE of one"
+        if not categories and (self.base.names.get(key, set()) & set(self.base.categories) or expand(name) in self.base.categories):
+            return None, f"{name!r} is a top category, not a concept; name a concept below it, or define one in a concepts file"
         return None, f"unknown concept {name!r}{self._suggestions(name, known)}; define new concepts in a concepts file"
 
     def _suggestions(self, name: str, known: set[str]) -> str:

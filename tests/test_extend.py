@@ -109,6 +109,28 @@ def test_committed_example_output_is_what_extend_writes(example: attachgraph.ext
     assert committed == example.to_turtle(), "rebuild it: see examples/extension/README.md"
 
 
+def test_nothing_written_by_hand_is_lost(example: attachgraph.extend.Extension) -> None:
+    """Every value of every row and concept reaches the extension graph."""
+    from rdflib import Literal, URIRef
+
+    graph = example.graph
+    literals = {str(o) for o in graph.objects() if isinstance(o, Literal)}
+    for claim_row in read_claims(EXAMPLE / "claims.csv"):
+        assert claim_row.locator in literals and claim_row.note in literals
+        assert claim_row.citation in literals or not claim_row.citation
+        assert f"https://doi.org/{claim_row.doi}" in literals or not claim_row.doi
+    for spec in read_concepts(EXAMPLE / "concepts.yaml") + read_concepts(EXAMPLE / "concepts.ttl"):
+        values = [spec.label, spec.definition, spec.informal_definition, *spec.locators, *(s for g in spec.synonyms.values() for s in g)]
+        assert all(v in literals for v in values), spec.label
+    subclass = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    parents = {str(s).rsplit(":", 1)[-1]: str(o) for s, o in graph.subject_objects(subclass)}
+    assert parents == {
+        "SleepDisruption": AG + "NeurobiologicalProcess",
+        "PeerSupportParticipation": AG + "Intervention",
+        "TraumaRelatedNightmares": DEFAULT_NAMESPACE + "SleepDisruption",
+    }
+
+
 def test_example_files_say_their_references_are_not_real() -> None:
     for path in [*EXAMPLE_FILES, EXAMPLE / "README.md"]:
         text = path.read_text(encoding="utf-8")
@@ -314,6 +336,11 @@ def test_unknown_concept_names_the_closest_labels(tmp_path: Path, kg: attachgrap
     found = only(problems([write(tmp_path, "claims.csv", HEADER + row(cause="atachment trauma"))], kg))
     assert (found.line, found.column) == (2, "cause (A)")
     assert "unknown concept 'atachment trauma'" in found.message and "'attachment trauma'" in found.message
+
+
+def test_a_top_category_is_not_a_cause(tmp_path: Path, kg: attachgraph.KnowledgeGraph) -> None:
+    found = only(problems([write(tmp_path, "claims.csv", HEADER + row(cause="behaviour"))], kg))
+    assert "'behaviour' is a top category, not a concept" in found.message
 
 
 def test_ambiguous_name(tmp_path: Path, kg: attachgraph.KnowledgeGraph) -> None:
