@@ -27,8 +27,6 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> No
     """If writing fails half way, the previous content stays and no temporary file is left."""
     path = tmp_path / "out.txt"
     path.write_text("old")
-
-
     with pytest.raises(TypeError):
         atomic_write_bytes(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_text() == "old"
