@@ -261,11 +261,33 @@ def _clockwise(points: list[tuple[int, int]]) -> bool:
     return area > 0
 
 
-def _loop_badge(loop: analysis.Loop, positions: dict[str, tuple[int, int]]) -> tuple[int, int]:
+def _loop_badges(
+    loops: list[analysis.Loop], positions: dict[str, tuple[int, int]], links: list[tuple[str, str]]
+) -> dict[str, tuple[int, int]]:
+    """Badge positions of all loops: centres first, then two-concept loops around them."""
+    placed: dict[str, tuple[int, int]] = {}
+    for loop in sorted(loops, key=lambda lp: (lp.length == 2, lp.id)):
+        placed[loop.id] = _loop_badge(loop, positions, links, list(placed.values()))
+    return placed
+
+
+def _segment_distance(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    return ((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
+
+
+def _loop_badge(
+    loop: analysis.Loop,
+    positions: dict[str, tuple[int, int]],
+    links: list[tuple[str, str]] | None = None,
+    badges: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> tuple[int, int]:
     """Where the loop's R/B badge goes: its centre; beside the pair for a two-concept loop.
 
     For two concepts the centre lies between the two arcs, on their sign glyphs, so the badge
-    steps aside to whichever side is farther from the other concepts.
+    steps aside, to the nearby spot farthest from other concepts and links.
     """
     pts = [positions[n] for n in loop.nodes]
     cx = sum(p[0] for p in pts) / len(pts)
@@ -273,13 +295,21 @@ def _loop_badge(loop: analysis.Loop, positions: dict[str, tuple[int, int]]) -> t
     if len(pts) == 2:
         (x1, y1), (x2, y2) = pts
         length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
-        nx_, ny_ = -(y2 - y1) / length * 58, (x2 - x1) / length * 58
-        others = [p for n, p in positions.items() if n not in loop.nodes] or [(cx, cy)]
+        ux, uy = -(y2 - y1) / length, (x2 - x1) / length
+        others = [p for n, p in positions.items() if n not in loop.nodes]
+        segments = [(positions[u], positions[v]) for u, v in (links or ()) if not (u in loop.nodes and v in loop.nodes)]
 
         def room(point: tuple[float, float]) -> float:
-            return min((point[0] - ox) ** 2 + (point[1] - oy) ** 2 for ox, oy in others)
+            near_node = min((((point[0] - ox) ** 2 + (point[1] - oy) ** 2) ** 0.5 - 60 for ox, oy in others), default=1e9)
+            near_link = min((_segment_distance(point, a, b) for a, b in segments), default=1e9)
+            near_badge = min((((point[0] - bx) ** 2 + (point[1] - by) ** 2) ** 0.5 - 40 for bx, by in badges), default=1e9)
+            return min(near_node, near_link * 1.5, near_badge)
 
-        cx, cy = max(((cx + nx_, cy + ny_), (cx - nx_, cy - ny_)), key=room)
+        import math
+
+        candidates = [(cx + k * ux * d, cy + k * uy * d) for d in (58, 80) for k in (1, -1)]
+        candidates += [(cx + d * math.cos(a * math.pi / 6), cy + d * math.sin(a * math.pi / 6)) for d in (55, 75, 95) for a in range(12)]
+        cx, cy = max(candidates, key=lambda p: (round(room(p), 3), -p[0], -p[1]))
     return round(cx), round(cy)
 
 
@@ -428,6 +458,7 @@ def draw_causal_map(
         names.extend([str(s), n] for s in d.get("synonyms", ()))
     names.sort()
 
+    badges = _loop_badges(loops, positions, selection.edges)
     data = {
         "title": title,
         "font": styles.FONT_FAMILY,
@@ -443,7 +474,7 @@ def draw_causal_map(
                 "name": lp.name,
                 "nodes": list(lp.nodes),
                 "edges": [edge_ids[e] for e in lp.edges],
-                "badge": list(_loop_badge(lp, positions)),
+                "badge": list(badges[lp.id]),
                 "clockwise": _clockwise([positions[n] for n in lp.nodes]),
                 "weakenedBy": weakened_by.get(whole_ids.get(tuple(sorted(lp.nodes)), ""), []),
             }

@@ -227,10 +227,11 @@ def _svg(scene: _Scene) -> str:
         for i, line in enumerate(lines):
             w(f'<text x="{x}" y="{first + i * _LINE:.1f}" font-size="{_FONT_SIZE}" text-anchor="middle" fill="{styles.TEXT}">{_e(line)}</text>')
         w("</g>")
-    from .causal_map import _clockwise, _loop_badge
+    from .causal_map import _clockwise, _loop_badges
 
+    badges = _loop_badges(scene.loops, pos, list(sub.edges()))
     for loop in scene.loops:
-        bx, by = _loop_badge(loop, pos)
+        bx, by = badges[loop.id]
         dash = "" if loop.polarity == "reinforcing" else ' stroke-dasharray="5 4"'
         arrow = "\N{CLOCKWISE OPEN CIRCLE ARROW}" if _clockwise([pos[n] for n in loop.nodes]) else "\N{ANTICLOCKWISE OPEN CIRCLE ARROW}"
         w(f'<g><title>{_e(loop.id)}: {_e(loop.polarity)} loop: {_e(loop.name)}</title>')
