@@ -55,8 +55,13 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every command registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser with every command registered.
+
+    Given ``command``, command groups are imported and registered only until that command
+    exists: ``attachgraph info`` never imports the other groups (a few ms of start-up each,
+    see docs/benchmarks.md). An unknown command still gets the full parser, for the full error.
+    """
     parser = argparse.ArgumentParser(
         prog="attachgraph",
         description="Query, check, map and release the attachgraph knowledge graph of attachment trauma in addiction.",
@@ -75,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers, common)
+        if command is not None and command in subparsers.choices:
+            break
     return parser
 
 
@@ -96,7 +103,9 @@ def _exit_code(exc: BaseException) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # the first word that is not an option names the command (common options follow it)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
