@@ -651,6 +651,7 @@ def intervention_overlay(
     reach: int = 4,
     max_length: int = 8,
     max_paths: int = 100_000,
+    only: Iterable[str] | None = None,
 ) -> list[InterventionEffect]:
     """Rank the interventions by how much of the harmful causal structure they act against.
 
@@ -680,6 +681,8 @@ def intervention_overlay(
     reach, max_length, max_paths
         Search bounds (defaults 4 links for an intervention's reach, 8 links for the chain,
         100,000 paths).
+    only
+        Rank only these interventions (default: every one in ``G``).
 
     Examples
     --------
@@ -695,13 +698,18 @@ def intervention_overlay(
     """
     _check_bound("reach", reach)
     H = _with_care(G)
-    loop_list = list(find_loops(G) if loops is None else loops)
+    candidates = interventions(G)
+    if only is not None:
+        wanted = set(only)
+        candidates = [n for n in candidates if n in wanted]
+    if not candidates:
+        return []
     src = _default_endpoint(G, source) if source else None
     dst = _default_endpoint(G, target) if target else None
     chain = signed_paths(G, src, dst, max_length=max_length, max_paths=max_paths) if src and dst and src != dst else []
-
+    loop_list = list(find_loops(G) if loops is None else loops)
     results = []
-    for node in interventions(G):
+    for node in candidates:
         reached, _, _ = _signed_reach(H, node, reach, max_paths)
         directions = {n: _direction(p, m) for n, (p, m, _) in reached.items() if n != node}
         weakens = tuple(lp.id for lp in loop_list if any(directions.get(m) == "down" for m in lp.nodes))

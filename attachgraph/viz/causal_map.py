@@ -434,14 +434,15 @@ def draw_causal_map(
     vis_nodes, vis_edges = build_vis_data(node_specs, edge_specs)
 
     loops = analysis.find_loops(sub)
-    ranking = [r for r in analysis.intervention_overlay(G) if r.intervention in shown]
+    whole_loops = analysis.find_loops(G)
+    ranking = analysis.intervention_overlay(G, loops=whole_loops, only=shown)
     weakened_by: dict[str, list[str]] = {}
     for r in ranking:
         for loop_id in r.weakens:
             weakened_by.setdefault(loop_id, []).append(r.intervention)
     # loop ids come from the shown subgraph; "weakens" from the whole graph: match by members
-    whole_ids = {tuple(sorted(lp.nodes)): lp.id for lp in analysis.find_loops(G)}
-    steps_list = story_steps(G, selection)
+    whole_ids = {tuple(sorted(lp.nodes)): lp.id for lp in whole_loops}
+    steps_list = story_steps(G, selection, ranking)
     if story and not steps_list:
         from ..errors import QueryParameterError
 

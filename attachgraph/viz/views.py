@@ -220,32 +220,36 @@ def _prefer(paths: list[analysis.SignedPath], G: nx.DiGraph, stage: str) -> anal
     return ranked[0] if ranked else None
 
 
-def story_steps(G: nx.DiGraph, selection: Selection) -> list[StoryStep]:
+def story_steps(
+    G: nx.DiGraph, selection: Selection, ranking: list[analysis.InterventionEffect] | None = None
+) -> list[StoryStep]:
     """Return the story of a selection: along its first path, or the default core story.
 
     The default story follows the source's main line: inconsistent caregiving -> (the
     stress-system route) -> substance use; the loops through substance use, reinforcing first;
     how attachment trauma reaches relapse risk in recovery; and what the best-ranked
-    intervention acts on. Steps whose concepts are not in the selection are left out.
+    intervention acts on (from ``ranking``, computed when not given). Steps whose concepts
+    are not in the selection are left out.
     """
     shown = set(selection.nodes)
     if selection.paths:
         path = selection.paths[0]
         return _path_steps(G, path, f"A path of {path.length} links with a net sign of {'+' if path.sign > 0 else chr(0x2212)}.")
     steps: list[StoryStep] = []
-    if CAREGIVING in G and SUBSTANCE_USE in G:
+    if CAREGIVING in shown and SUBSTANCE_USE in shown:
         route = _prefer(analysis.signed_paths(G, CAREGIVING, SUBSTANCE_USE, max_length=6), G, "neurobiology")
         if route and set(route.nodes) <= shown:
             steps += _path_steps(G, route, "It starts in early childhood.")
         for loop in _loops_through(G, SUBSTANCE_USE):
             if set(loop.nodes) <= shown:
                 steps.append(_loop_step(G, loop))
-    if ATTACHMENT_TRAUMA in G and RELAPSE_RISK in G:
+    if ATTACHMENT_TRAUMA in shown and RELAPSE_RISK in shown:
         route = _prefer(analysis.signed_paths(G, ATTACHMENT_TRAUMA, RELAPSE_RISK, max_length=4), G, "psychology")
         if route and set(route.nodes) <= shown:
             steps += _path_steps(G, route, "Years later, in recovery:")
-    ranking = analysis.intervention_overlay(G) if steps else []
-    if ranking and ranking[0].intervention in shown:
+    if ranking is None:
+        ranking = analysis.intervention_overlay(G, only=shown) if steps else []
+    if steps and ranking and ranking[0].intervention in shown:
         best = ranking[0]
         targets = [v for v in best.acts_on if v in shown]
         if targets:
