@@ -108,6 +108,24 @@ def _undeclared_prefix(sparql: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _at_end(sparql: str, line: int, column: int | None) -> bool:
+    """True when a reported position lies at or past the end of the text (no help to a reader)."""
+    lines = sparql.rstrip().splitlines() or [""]
+    return line > len(lines) or (line == len(lines) and (column or 0) > len(lines[-1]))
+
+
+def _rdflib_position(sparql: str) -> tuple[int, int] | None:
+    """Where rdflib's SPARQL parser fails on ``sparql``, if it does."""
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        parseQuery(sparql)
+    except Exception as exc:  # pyparsing errors carry lineno and col
+        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        return (int(line), int(column)) if line and column else None
+    return None
+
+
 def _syntax_error(source: str, exc: BaseException, sparql: str = "") -> QuerySyntaxError:
     """Turn an engine's parse error into a QuerySyntaxError with line and column when it has them."""
     text = str(exc)
@@ -120,6 +138,9 @@ def _syntax_error(source: str, exc: BaseException, sparql: str = "") -> QuerySyn
     match = re.search(r"(?:line |at |error at )(\d+):(\d+)", text) or re.search(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", text)
     if line is None and match:
         line, column = int(match.group(1)), int(match.group(2))
+    if sparql and (line is None or _at_end(sparql, line, column)):
+        # Oxigraph often reports the end of the text; rdflib's parser names the clause that fails
+        line, column = _rdflib_position(sparql) or (line, column)
     detail = text.splitlines()[0] if text else type(exc).__name__
     detail = re.sub(r"^error at \d+:\d+:\s*", "", detail)
     detail = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", detail)
