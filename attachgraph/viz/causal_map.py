@@ -167,7 +167,7 @@ def _smooth(u: str, v: str, positions: dict[str, tuple[int, int]], G: nx.DiGraph
     if u in ring_of and ring_of.get(u) == ring_of.get(v):
         return {"enabled": False}
     if x2 < x1 - 20:  # a link running back against the causal order (treatment, feedback)
-        return {"enabled": True, "type": "curvedCCW", "roundness": 0.22}
+        return {"enabled": True, "type": "curvedCCW", "roundness": 0.22 if x1 - x2 < 700 else 0.1}
     if abs(x2 - x1) <= 20:  # same column: bow out so the line does not run through neighbours
         return {"enabled": True, "type": "curvedCW", "roundness": 0.35}
     return {"enabled": False}
@@ -421,7 +421,10 @@ def draw_causal_map(
     sub.graph.update(G.graph)
     shown = set(selection.nodes)
     overlay_nodes = _overlay_nodes(sub)
-    layout = compute_layout(sub, secondary=overlay_nodes)
+    overlay_on = (selection.view == "treatment") if interventions is None else interventions
+    # a layer that starts switched off is placed around the rest, so the first view is compact;
+    # one that starts on is laid out with everything else
+    layout = compute_layout(sub, secondary=() if overlay_on else overlay_nodes)
     positions = layout.positions
 
     ring_of = {n: i for i, ring in enumerate(layout.rings) for n in ring[3]}

@@ -86,7 +86,7 @@ def _scene(G: nx.DiGraph, *, interventions: bool | None, title: str | None, **op
     if not show_overlay and overlay and len(overlay) < sub.number_of_nodes():
         sub.remove_nodes_from(overlay)
         overlay = set()
-    layout = compute_layout(sub, secondary=overlay)
+    layout = compute_layout(sub)
     care = sorted(
         {(c["level"], c["target"]) for c in G.graph.get("care", ()) if c.get("relation") == "includes"}
     )
@@ -143,7 +143,7 @@ def _curve(scene: _Scene, u: str, v: str) -> float:
     if u in ring_of and ring_of.get(u) == ring_of.get(v):
         return 0.0
     if x2 < x1 - 20:
-        return -0.22
+        return -0.22 if x1 - x2 < 700 else -0.1
     if abs(x2 - x1) <= 20:
         return 0.35
     return 0.0
