@@ -351,17 +351,278 @@ def persistent_store(ctx: Context) -> dict[str, Any]:
     return out
 
 
-# --------------------------------------------------------------------------- goals 4-6
+# --------------------------------------------------------------------------- goal 4
+def _steps_summary(samples: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, events in samples.items():
+        ok = [e for e in events if e["status"] == "ok"]
+        out[name] = {
+            "median_s": median([e["seconds"] for e in ok]) if ok else None,
+            "rows": ok[-1]["rows"] if ok else None,
+            "status": "ok" if ok else (events[-1]["status"] if events else "not run"),
+            "bytes": (ok[-1].get("extra") or {}).get("bytes") if ok else None,
+            "n": len(ok),
+        }
+    return out
+
+
+def _run_steps(ctx: Context, files: list[str], steps: list[dict[str, Any]], reps: int, timeout: float) -> tuple[dict[str, Any], float | None, str | None]:
+    """Run ``steps`` in ``reps`` fresh processes over ``files``; medians per step, median load, last error."""
+    samples: dict[str, list[dict]] = {s["name"]: [] for s in steps}
+    loads, error = [], None
+    for _ in range(reps):
+        events, proc = ctx.worker("call", {"files": files, "steps": steps, "timeout": timeout}, timeout=600 + timeout * len(steps))
+        for event in events:
+            if event["event"] == "call":
+                samples[event["name"]].append(event)
+            elif event["event"] == "load":
+                loads.append(event["seconds"])
+        if proc.returncode != 0:
+            error = "the process hit the time limit" if proc.timed_out else (proc.stderr.strip().splitlines() or ["?"])[-1][:300]
+    return _steps_summary(samples), (median(loads) if loads else None), error
+
+
+ANALYSIS_STEPS: list[dict[str, Any]] = [
+    {"name": "to_networkx (graph bridge)", "module": "attachgraph.network", "function": "to_networkx", "args": ["$kg"], "keep": "G"},
+    {"name": "signed_paths(inconsistent caregiving -> substance use as external regulation)", "module": "attachgraph.analysis",
+     "function": "signed_paths", "args": ["$G", "inconsistent caregiving", "substance use as external regulation"]},
+    {"name": "find_loops()", "module": "attachgraph.analysis", "function": "find_loops", "args": ["$G"]},
+    {"name": "what_if(attachment trauma, up)", "module": "attachgraph.analysis", "function": "what_if", "args": ["$G", "attachment trauma", "up"]},
+    {"name": "intervention_overlay()", "module": "attachgraph.analysis", "function": "intervention_overlay", "args": ["$G"]},
+    {"name": "neighbourhood(attachment trauma, 2)", "module": "attachgraph.analysis", "function": "neighbourhood", "args": ["$G", "attachment trauma", 2]},
+]
+
+
+def _module_available(name: str) -> bool:
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def analysis(ctx: Context) -> dict[str, Any]:
-    """Analysis functions (paths, loops, what-if, overlay): filled in when attachgraph.analysis exists."""
-    return {"available": False, "reason": "attachgraph.analysis is not available yet"}
+    """Paths, loops, what-if and the intervention overlay on the signed graph, per size (fresh processes)."""
+    if not _module_available("attachgraph.analysis") or not _module_available("attachgraph.network"):
+        return {"available": False, "reason": "attachgraph.analysis / attachgraph.network are not in this build"}
+    per_size: dict[str, Any] = {}
+    for size in ctx.sizes:
+        big = SIZES[size] > 1_000_000
+        reps = 1 if big else ctx.reps
+        steps, load, error = _run_steps(ctx, ctx.files(size), ANALYSIS_STEPS, reps, timeout=60.0 if ctx.quick else 300.0)
+        per_size[size] = {"steps": steps, "load_s": load, "error": error, "n": reps}
+    header = ["function"] + [f"{size}" for size in per_size]
+    rows = []
+    for step in ANALYSIS_STEPS:
+        row = [f"`{step['name']}`"]
+        for size, data in per_size.items():
+            s = data["steps"][step["name"]]
+            row.append(f"{_fmt_s(s['median_s'])} ({s['rows']} results)" if s["median_s"] is not None else s["status"])
+        rows.append(row)
+    rows.append(["load (for reference)"] + [_fmt_s(d["load_s"]) for d in per_size.values()])
+    worst, where = 0.0, ""
+    for size, data in per_size.items():
+        if SIZES[size] > 300_000:
+            continue
+        for name, s in data["steps"].items():
+            if name.startswith("to_networkx"):
+                continue
+            t = s["median_s"] if s["median_s"] is not None else float("inf")
+            if t > worst:
+                worst, where = t, f"{name.split('(')[0]} at {size}"
+    bridge = {size: d["steps"][ANALYSIS_STEPS[0]["name"]]["median_s"] for size, d in per_size.items()}
+    measured = f"slowest {_fmt_s(worst)} ({where})" if where else "not measured"
+    if any(v is not None for v in bridge.values()):
+        measured += "; building the graph (to_networkx) " + ", ".join(f"{k} {_fmt_s(v)}" for k, v in bridge.items())
+    verdict = ("met" if worst < 1.0 else "missed") if where else "not measured"
+    notes = [
+        "Defaults, as documented in attachgraph.analysis: paths of at most 6 links (at most 10,000 paths); loops of at most",
+        "8 links (at most 10,000 loops); what-if along paths of at most 6 links; overlay reach 4 links, paths of at most 8.",
+        "Each figure is the function alone, on a graph built once per process; `to_networkx` is the one-off cost of",
+        "building that graph from the knowledge graph (it runs the concepts, names and claims queries).",
+    ]
+    if 300_000 not in [SIZES[s] for s in per_size]:
+        verdict += " (300k not in this run)"
+    return {
+        "available": True,
+        "sizes": per_size,
+        "tables": [{"header": header, "rows": rows}],
+        "notes": [" ".join(notes)] + [f"{size}: {d['error']}" for size, d in per_size.items() if d["error"]],
+        "goal": {"measured": measured, "verdict": verdict},
+    }
+
+
+def _fmt_s(seconds: float | None) -> str:
+    from benchmarks.report import _t
+
+    return _t(seconds)
+
+
+# --------------------------------------------------------------------------- goal 5
+FOCUS = "attachment trauma"
+
+
+def _render_times(ctx: Context, page: Path, reps: int) -> dict[str, Any]:
+    events, proc = ctx.worker("render", {"page": str(page), "reps": reps}, timeout=300)
+    renders = [e for e in events if e["event"] == "render"]
+    errors = sorted({err for e in renders for err in e.get("errors", [])})
+    if proc.returncode != 0 and not renders:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1][:300]}
+    return {
+        "first_render_ms": median([e["first_render_ms"] for e in renders if e["first_render_ms"] is not None]),
+        "first_of_browser_ms": renders[0]["first_render_ms"] if renders else None,
+        "dom_ms": median([e["dom_ms"] for e in renders]),
+        "n": len(renders),
+        "page_errors": errors,
+    }
 
 
 def maps(ctx: Context) -> dict[str, Any]:
-    """The interactive map: size, build time, first render; filled in when attachgraph.viz exists."""
-    return {"available": False, "reason": "attachgraph.viz is not available yet"}
+    """The interactive map: page size, build time, first render in headless Chromium; focused and full maps at 300k."""
+    if not _module_available("attachgraph.viz.causal_map"):
+        return {"available": False, "reason": "attachgraph.viz is not in this build"}
+    from attachgraph.resources import ontology_path
+
+    pages = ctx.cache / "maps"
+    pages.mkdir(parents=True, exist_ok=True)
+    whole = pages / "whole.html"
+    reps = max(ctx.reps, 3) if not ctx.quick else 1
+    steps = [
+        ANALYSIS_STEPS[0],
+        {"name": "draw_causal_map(G) (whole)", "module": "attachgraph.viz.causal_map", "function": "draw_causal_map", "args": ["$G"], "write": str(whole)},
+    ]
+    bundled, _, error = _run_steps(ctx, [str(ontology_path())], steps, reps, timeout=120.0)
+    draw = bundled[steps[1]["name"]]
+    cli = ctx.attachgraph_cli()
+    process = _whole_process(ctx, {"attachgraph map -o whole.html": [cli, "map", "-o", str(pages / "cli-whole.html")]}, ctx.startup_reps if not ctx.quick else 1)
+    cli_ms = process["attachgraph map -o whole.html"]["median_ms"]
+    render = _render_times(ctx, whole, 5 if not ctx.quick else 1) if whole.is_file() else {"error": "the page was not written"}
+    rows = [
+        ["whole bundled map: page size", f"{(draw['bytes'] or 0) / 1024:,.0f} kB" if draw["bytes"] else draw["status"], "<= 1 MB"],
+        ["whole bundled map: `draw_causal_map` (graph built)", _fmt_s(draw["median_s"]), "< 0.5 s"],
+        ["whole bundled map: `attachgraph map -o FILE`, whole process", _fmt_s(cli_ms / 1000 if cli_ms == cli_ms else None), ""],
+        ["whole bundled map: first render in headless Chromium (navigation start to first drawing)",
+         f"{render.get('first_render_ms', float('nan')):.0f} ms (first page of a fresh browser: {render.get('first_of_browser_ms') or float('nan'):.0f} ms)" if "error" not in render else render["error"], "< 1 s"],
+    ]
+    big: dict[str, Any] = {}
+    size = "300k" if "300k" in ctx.sizes else None
+    if size:
+        focused = pages / "focus-300k.html"
+        big_steps = [
+            ANALYSIS_STEPS[0],
+            {"name": "focused", "module": "attachgraph.viz.causal_map", "function": "draw_causal_map", "args": ["$G"], "kwargs": {"focus": FOCUS}, "write": str(focused)},
+            {"name": "full", "module": "attachgraph.viz.causal_map", "function": "draw_causal_map", "args": ["$G"]},
+        ]
+        big, _, big_error = _run_steps(ctx, ctx.files(size), big_steps, 1, timeout=300.0)
+        f, full = big["focused"], big["full"]
+        rows.append([f"300k: focused map (`focus=\"{FOCUS}\"`, 2 steps)", f"{_fmt_s(f['median_s'])}, {(f['bytes'] or 0) / 1024:,.0f} kB" if f["median_s"] is not None else f["status"], "works"])
+        if focused.is_file():
+            fr = _render_times(ctx, focused, 3)
+            rows.append(["300k: focused map, first render in Chromium", f"{fr.get('first_render_ms', float('nan')):.0f} ms" if "error" not in fr else fr["error"], ""])
+        refused = full["status"].startswith("error: QueryParameterError") and "--focus" in full["status"]
+        rows.append(["300k: full map", ("refused: " + full["status"].split(": ", 2)[-1]) if full["median_s"] is None else f"drawn ({full['bytes']} bytes): not refused", "refused, suggesting --focus"])
+        cli_full = run_process([cli, "map", "--extension", ctx.synthetic(size).path, "-o", str(pages / "cli-full-300k.html")], env=ctx.env, timeout=600, cwd=ROOT)
+        rows.append(["300k: `attachgraph map --extension ... -o FILE` (full), whole process",
+                     f"exit {cli_full.returncode} after {cli_full.seconds:.1f} s: {cli_full.stderr.strip().splitlines()[-1][:160] if cli_full.stderr.strip() else ''}", "clear message"])
+        big["refused"] = refused
+        big["error"] = big_error
+    size_ok = draw["bytes"] is not None and draw["bytes"] <= 1024 * 1024
+    build_ok = draw["median_s"] is not None and draw["median_s"] < 0.5
+    render_ok = "error" not in render and render.get("first_render_ms", 99e9) < 1000
+    big_ok = bool(big) and big["focused"]["median_s"] is not None and big.get("refused")
+    measured = (f"{(draw['bytes'] or 0) / 1024:,.0f} kB, drawn in {_fmt_s(draw['median_s'])}, first render "
+                f"{render.get('first_render_ms', float('nan')):.0f} ms; 300k: " + ("focused map drawn, full map refused" if big_ok else "not measured" if not big else "see table"))
+    verdict = "met" if size_ok and build_ok and render_ok and (big_ok or not size) else "missed"
+    if not size:
+        verdict += " (300k not in this run)"
+    return {
+        "available": True,
+        "tables": [{"header": ["what", "measured", "target"], "rows": rows, "align": "lll"}],
+        "notes": [n for n in [error, (big or {}).get("error"), *(render.get("page_errors") or [])] if n],
+        "render": render,
+        "goal": {"measured": measured, "verdict": verdict},
+    }
+
+
+# --------------------------------------------------------------------------- goal 6
+ENDPOINT_QUERIES = ("counts", "concepts", "claims", "describe", "paths", "upstream")
+
+
+def _bare_oxigraph(ctx: Context, ttl: str) -> tuple[Any, str, Path]:
+    """Start the Oxigraph server alone (no attachgraph) over ``ttl``; return process, query URL, folder."""
+    import socket
+    import subprocess
+    import tempfile
+    import time
+    import urllib.request
+
+    binary = str(Path(PY).with_name("oxigraph"))
+    folder = Path(tempfile.mkdtemp(prefix="agbench-oxigraph-", dir=ctx.cache))
+    subprocess.run([binary, "load", "--location", str(folder / "store"), "--file", ttl], check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen([binary, "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return process, url, folder
 
 
 def endpoint(ctx: Context) -> dict[str, Any]:
-    """Local endpoint throughput beside a bare Oxigraph server; filled in when attachgraph.endpoint exists."""
-    return {"available": False, "reason": "attachgraph.endpoint is not available yet"}
+    """Requests per second of `attachgraph serve` and of a bare Oxigraph server, same data, same load."""
+    if not _module_available("attachgraph.endpoint"):
+        return {"available": False, "reason": "attachgraph.endpoint is not in this build"}
+    import attachgraph
+    from attachgraph.endpoint import serve
+    from attachgraph.resources import ontology_path
+
+    plan = {q["name"]: q["text"] for q in query_plan(ctx) if q["name"] in ENDPOINT_QUERIES}
+    queries = [plan[n] for n in ENDPOINT_QUERIES if n in plan]
+    clients, seconds, warmup = (2, 1.0, 0.3) if ctx.quick else (4, 6.0, 1.0)
+    reps = 1 if ctx.quick else ctx.reps
+    bare_process, bare_url, folder = _bare_oxigraph(ctx, str(ontology_path()))
+    server = serve(attachgraph.load(), port=0)
+    variants = {"attachgraph serve (read-only, query time limit)": server.query_url, "oxigraph serve (bare)": bare_url}
+    samples: dict[str, list[dict]] = {k: [] for k in variants}
+    try:
+        for rep in range(reps):
+            for name in _alternate(list(variants), rep):
+                spec = {"url": variants[name], "queries": queries, "clients": clients, "seconds": seconds, "warmup": warmup}
+                events, _ = ctx.worker("loadgen", spec, timeout=120)
+                samples[name] += [e for e in events if e["event"] == "load"]
+    finally:
+        server.stop()
+        bare_process.terminate()
+        bare_process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    rows, rates = [], {}
+    for name, runs in samples.items():
+        rate = median([r["requests_per_s"] for r in runs])
+        errors = sum(r["errors"] for r in runs)
+        rates[name] = rate
+        first = next((r["first_error"] for r in runs if r["first_error"]), "")
+        rows.append([name, f"{rate:,.0f} requests/s", str(errors) + (f" ({first})" if first else ""), str(len(runs))])
+    ours, bare = rates[list(variants)[0]], rates[list(variants)[1]]
+    ratio = ours / bare if bare else float("nan")
+    total_errors = sum(r["errors"] for runs in samples.values() for r in runs)
+    return {
+        "available": True,
+        "tables": [{"header": ["server", "throughput (median)", "errors", "runs"], "rows": rows, "align": "lrrr"}],
+        "notes": [
+            f"{clients} client processes on loopback, each with one keep-alive connection, closed loop (next query when the "
+            f"answer is read in full), {seconds:.0f} s counted after {warmup:.0f} s warm-up, runs alternated. Query mix, in "
+            f"turn: {', '.join(n for n in ENDPOINT_QUERIES if n in plan)} (library queries, default parameters bound as VALUES). "
+            "Same bundled graph in both servers; clients and server share the machine's 2 cores.",
+            f"attachgraph serve / bare: {ratio:.0%}.",
+        ],
+        "goal": {"measured": f"{ratio:.0%} of bare ({ours:,.0f} vs {bare:,.0f} requests/s), {total_errors} errors",
+                 "verdict": "met" if ratio >= 0.8 and total_errors == 0 else "missed"},
+    }

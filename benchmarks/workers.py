@@ -7,7 +7,11 @@ A worker does one job in a fresh interpreter and prints one JSON object per line
     load the files with one engine, then run each query once, timing each step;
     ``{"event": "load", ...}``, ``{"event": "query", ...}`` per query, ``{"event": "done", ...}``.
 ``call``
-    import a module, call a function with keyword arguments over a loaded graph, time it.
+    load a graph once, then call functions on it (``"$kg"``, or a value a step kept), timing each.
+``render``
+    open a map page in headless Chromium and time its first drawing.
+``loadgen``
+    closed-loop HTTP load on a SPARQL endpoint from several client processes.
 
 Engines: ``pyoxigraph`` (raw: the library alone, the baseline), ``attachgraph`` (the public API
 on ``ag_engine`` = oxigraph, oxrdflib or rdflib), ``attachgraph-select`` (the engine layer:
@@ -148,18 +152,125 @@ def _call(spec: dict) -> None:
                 return 1
 
         status, seconds, rows = _timed(run, spec["timeout"])
+        value = holder.get("value")
         if step.get("keep") and status == "ok":
-            prepared[step["keep"]] = holder["value"]
-        _emit(event="call", name=step["name"], seconds=seconds, rows=rows, status=status, extra=_describe(holder.get("value")))
+            prepared[step["keep"]] = value
+        if step.get("write") and status == "ok" and hasattr(value, "html"):
+            Path(step["write"]).write_text(value.html, encoding="utf-8")
+        _emit(event="call", name=step["name"], seconds=seconds, rows=rows, status=status, extra=_describe(value))
 
 
 def _describe(value: Any) -> dict:
-    """Small facts about a returned value worth reporting (size of a text, for maps)."""
+    """Small facts about a returned value worth reporting (the size of a map page)."""
+    if hasattr(value, "html"):
+        value = value.html
     if isinstance(value, (str, bytes)):
         return {"bytes": len(value.encode("utf-8") if isinstance(value, str) else value)}
-    if isinstance(value, Path) and value.is_file():
-        return {"bytes": value.stat().st_size}
     return {}
+
+
+_READY_PROBE = """
+new MutationObserver(function (changes, observer) {
+  if (document.body && document.body.getAttribute('data-ready') === 'true') {
+    window.__firstRender = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-ready']});
+"""
+
+
+def _render(spec: dict) -> None:
+    """Open a map page in headless Chromium ``reps`` times; time navigation start to first drawing.
+
+    The map sets ``data-ready`` on ``<body>`` after vis-network's first ``afterDrawing``; a
+    script injected before the page's own records ``performance.now()`` at that moment.
+    """
+    from playwright.sync_api import sync_playwright
+
+    url = Path(spec["page"]).resolve().as_uri()
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=spec.get("chromium", "/usr/bin/chromium"), args=args)
+        try:
+            for _ in range(spec["reps"]):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                page.add_init_script(_READY_PROBE)
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)[:200]))
+                start = time.perf_counter()
+                page.goto(url, wait_until="load")
+                page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+                wall = time.perf_counter() - start
+                first = page.evaluate("window.__firstRender")
+                dom = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                _emit(event="render", first_render_ms=first, dom_ms=dom, wall_ms=wall * 1000, errors=errors)
+                context.close()
+        finally:
+            browser.close()
+
+
+def _loadgen(spec: dict) -> None:
+    """Closed-loop load on a SPARQL endpoint from ``clients`` processes for ``seconds``.
+
+    Each client keeps one HTTP/1.1 connection and sends the next query as soon as the previous
+    answer is read in full; answers in the first ``warmup`` seconds are not counted. Prints the
+    completed requests per second and every error.
+    """
+    import http.client
+    import os
+    from urllib.parse import urlsplit
+
+    url = urlsplit(spec["url"])
+    # POST, as attachgraph's endpoint client does: long queries exceed servers' 8 kB URL limits
+    queries = [q.encode("utf-8") for q in spec["queries"]]
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/sparql-query"}
+    start = time.time() + 0.2  # every client starts together
+    counting, stop = start + spec["warmup"], start + spec["warmup"] + spec["seconds"]
+    readers = []
+    for index in range(spec["clients"]):
+        read_end, write_end = os.pipe()
+        if os.fork() == 0:  # a client
+            os.close(read_end)
+            done, errors, first_error = 0, 0, ""
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+            i = index
+            while time.time() < start:
+                time.sleep(0.001)
+            while (now := time.time()) < stop:
+                try:
+                    conn.request("POST", url.path, body=queries[i % len(queries)], headers=headers)
+                    answer = conn.getresponse()
+                    answer.read()
+                    ok = answer.status == 200
+                    if not ok and not first_error:
+                        first_error = f"HTTP {answer.status}"
+                except (OSError, http.client.HTTPException) as exc:
+                    ok = False
+                    first_error = first_error or f"{type(exc).__name__}: {exc}"
+                    conn.close()
+                    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+                if now >= counting:
+                    done, errors = done + ok, errors + (not ok)
+                i += 1
+            os.write(write_end, json.dumps({"done": done, "errors": errors, "first_error": first_error}).encode())
+            os._exit(0)
+        os.close(write_end)
+        readers.append(read_end)
+    totals = {"done": 0, "errors": 0, "first_error": ""}
+    for fd in readers:
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+        os.close(fd)
+        part = json.loads(b"".join(chunks) or b'{"done": 0, "errors": 1, "first_error": "client died"}')
+        totals["done"] += part["done"]
+        totals["errors"] += part["errors"]
+        totals["first_error"] = totals["first_error"] or part["first_error"]
+    for _ in readers:
+        os.wait()
+    _emit(event="load", requests_per_s=totals["done"] / spec["seconds"], **totals)
 
 
 def main(argv: list[str]) -> int:
@@ -170,6 +281,10 @@ def main(argv: list[str]) -> int:
         (_raw_pyoxigraph if spec["engine"] == "pyoxigraph" else _attachgraph)(spec)
     elif task == "call":
         _call(spec)
+    elif task == "render":
+        _render(spec)
+    elif task == "loadgen":
+        _loadgen(spec)
     else:
         print(f"unknown task {task!r}", file=sys.stderr)
         return 2
