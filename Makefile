@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := build
+# Optional: the source article, to measure coverage in the demo (make demo SOURCE=path/to/article.txt).
+SOURCE ?=
 
 .PHONY: demo test bench format check clean
 
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/attachgraph demo -o $(OUT)
+	$(BIN)/attachgraph demo -o $(OUT) $(if $(SOURCE),--source $(SOURCE))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

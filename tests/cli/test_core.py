@@ -83,3 +83,15 @@ def test_fmt_check(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(args: list[str]) -> None:
     """argparse usage errors exit 2."""
     assert run(*args).returncode == 2
+
+
+def test_demo_checks_answers_and_writes_the_map(tmp_path: Path, source_path: Path) -> None:
+    """`demo` (what `make demo` runs) passes the checks, answers its questions and writes an offline map."""
+    result = run("demo", "-o", str(tmp_path), "--source", str(source_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 problem(s); coverage: 40 of 40" in result.stdout
+    assert "inconsistent caregiving → HPA-axis dysregulation" in result.stdout
+    assert "emotional regulation training" in result.stdout
+    assert "balancing" in result.stdout and "reinforcing" in result.stdout
+    page = (tmp_path / "attachgraph-map.html").read_text(encoding="utf-8")
+    assert "Not medical advice" in page and "<script src=\"http" not in page
