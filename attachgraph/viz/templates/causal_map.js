@@ -59,6 +59,7 @@
     overlayButton.setAttribute('aria-pressed', String(state.overlay));
     $('ag-ranking').hidden = !state.overlay || !data.overlay.ranking.length;
   }
+  function resized() { network.setSize('100%', '100%'); network.redraw(); }
   function visibleIds() { return data.nodes.filter(function (n) { return !isHidden(n.id); }).map(function (n) { return n.id; }); }
   function fitVisible(ms) { network.fit({ nodes: visibleIds(), animation: anim(ms || 500) }); }
 
@@ -418,7 +419,7 @@
     state.focus = null;
     state.highlight = { nodes: seenN, edges: seenE, current: new Set(step.edges) };
     applyView();
-    $('ag-caption').hidden = false;
+    if ($('ag-caption').hidden) { $('ag-caption').hidden = false; resized(); }
     $('ag-step-count').textContent = 'Step ' + (i + 1) + ' of ' + steps.length;
     $('ag-step-title').textContent = step.title;
     $('ag-step-text').textContent = step.caption;
@@ -431,6 +432,7 @@
   function endStory() {
     state.story = -1;
     $('ag-caption').hidden = true;
+    resized();
     $('ag-story').setAttribute('aria-pressed', 'false');
     $('ag-story').textContent = 'Start story';
     clearHighlight();
@@ -548,7 +550,7 @@
     else if (k === 't' || k === 'T') { toggleOverlay(); }
     else if (k === 'f' || k === 'F') { focusSelected(); }
     else if (k === 'a' || k === 'A') { showAll(); }
-    else if (k === 'p' || k === 'P') { document.body.classList.toggle('present'); setTimeout(function () { network.redraw(); fitVisible(0); }, 50); }
+    else if (k === 'p' || k === 'P') { document.body.classList.toggle('present'); setTimeout(function () { resized(); fitVisible(0); }, 50); }
     else if (k === 'Escape') { if (state.story >= 0) endStory(); else clearHighlight(); network.unselectAll(); state.selected = null; }
     else if (onMap && (k === 'ArrowRight' || k === 'ArrowLeft' || k === 'ArrowUp' || k === 'ArrowDown')) { moveSpatial(k); }
     else if (onMap && (k === 'o' || k === 'O')) { stepLinks('out'); }
