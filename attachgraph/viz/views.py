@@ -240,6 +240,7 @@ def story_steps(
         route = _prefer(analysis.signed_paths(G, CAREGIVING, SUBSTANCE_USE, max_length=6), G, "neurobiology")
         if route and set(route.nodes) <= shown:
             steps += _path_steps(G, route, "It starts in early childhood.")
+    if SUBSTANCE_USE in shown:
         for loop in _loops_through(G, SUBSTANCE_USE):
             if set(loop.nodes) <= shown:
                 steps.append(_loop_step(G, loop))

@@ -108,4 +108,7 @@ def test_path_story_and_no_story(G: nx.DiGraph) -> None:
     selection = select(G, between=("inconsistent caregiving", "substance use"))
     steps = story_steps(G, selection)
     assert [s.edges[0] for s in steps] == selection.paths[0].edges
-    assert all(s.title.startswith("Loop") for s in story_steps(G, select(G, view="cycle")))
+    cycle = story_steps(G, select(G, view="cycle"))
+    loops = [lp for lp in find_loops(G) if AG + "SubstanceUseAsExternalRegulation" in lp.nodes]
+    assert [s.title for s in cycle] == [f"Loop {lp.id} ({lp.polarity})" for lp in loops]
+    assert story_steps(G, select(G, view="treatment")) == []
