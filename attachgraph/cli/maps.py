@@ -106,6 +106,10 @@ def _selection(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _size(path: Path) -> str:
     return f"{path.stat().st_size / 1024:.0f} KB"
 
@@ -116,10 +120,10 @@ def _map(args: argparse.Namespace) -> int:
     result = draw_causal_map(_graph(args), story=args.story, **_selection(args))
     path = result.write(args.output)
     loops = len(result.loops)
-    print(
-        f"wrote {path} ({_size(path)}): {result.selection.description}; {len(result.selection.nodes)} concepts, "
-        f"{len(result.selection.edges)} links, {loops} loop{'s' if loops != 1 else ''}, {len(result.story)} story steps"
+    counts = ", ".join(
+        _plural(n, word) for n, word in ((len(result.selection.nodes), "concept"), (len(result.selection.edges), "link"), (loops, "loop"), (len(result.story), "story step"))
     )
+    print(f"wrote {path} ({_size(path)}): {result.selection.description}; {counts}")
     print("Open it in any web browser; it needs no internet connection.")
     print(NOT_MEDICAL_ADVICE, file=sys.stderr)
     return 0

@@ -255,6 +255,13 @@ def _overlay_nodes(sub: nx.DiGraph) -> list[str]:
     return sorted(treatment | only)
 
 
+def _overlay_starts_on(selection: Selection, overlay: list[str]) -> bool:
+    """The treatment layer starts on in the treatment view, or when what was asked for lies in it."""
+    layer = set(overlay)
+    asked = {selection.focus} if selection.focus else {n for p in selection.paths for n in p.nodes}
+    return selection.view == "treatment" or bool(asked & layer) or (bool(layer) and layer >= set(selection.nodes))
+
+
 def _clockwise(points: list[tuple[int, int]]) -> bool:
     """True when the points run clockwise on screen (y grows downwards)."""
     area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]))
@@ -421,7 +428,7 @@ def draw_causal_map(
     sub.graph.update(G.graph)
     shown = set(selection.nodes)
     overlay_nodes = _overlay_nodes(sub)
-    overlay_on = (selection.view == "treatment") if interventions is None else interventions
+    overlay_on = _overlay_starts_on(selection, overlay_nodes) if interventions is None else interventions
     # a layer that starts switched off is placed around the rest, so the first view is compact;
     # one that starts on is laid out with everything else
     layout = compute_layout(sub, secondary=() if overlay_on else overlay_nodes)
@@ -450,7 +457,7 @@ def draw_causal_map(
         from ..errors import QueryParameterError
 
         raise QueryParameterError("this view has no story to tell; choose the core view or give --path A B")
-    overlay_on = (selection.view == "treatment") if interventions is None else interventions
+    overlay_on = _overlay_starts_on(selection, overlay_nodes) if interventions is None else interventions
     default_title = selection.description[:1].upper() + selection.description[1:]
     title = title or default_title
     whatif, whatif_feedback = _whatif_table(sub, selection.nodes)

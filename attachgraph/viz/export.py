@@ -79,10 +79,10 @@ def _scene(G: nx.DiGraph, *, interventions: bool | None, title: str | None, **op
     selection = select(G, **options)
     sub = G.edge_subgraph(selection.edges).copy() if selection.edges else G.subgraph(()).copy()
     sub.add_nodes_from((n, G.nodes[n]) for n in selection.nodes)
-    from .causal_map import _overlay_nodes
+    from .causal_map import _overlay_nodes, _overlay_starts_on
 
     overlay = set(_overlay_nodes(sub))
-    show_overlay = (selection.view == "treatment") if interventions is None else interventions
+    show_overlay = _overlay_starts_on(selection, sorted(overlay)) if interventions is None else interventions
     if not show_overlay and overlay and len(overlay) < sub.number_of_nodes():
         sub.remove_nodes_from(overlay)
         overlay = set()

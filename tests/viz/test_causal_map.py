@@ -141,3 +141,11 @@ def test_notebook_display_and_writing(tmp_path: Path, G: nx.DiGraph) -> None:
 def test_size_budget(whole: CausalMap) -> None:
     """The whole map stays under 1 MB (vis-network itself is about 470 KB of it)."""
     assert len(whole.html.encode("utf-8")) < 1_000_000
+
+
+def test_overlay_starts_on_when_asked_for(G: nx.DiGraph) -> None:
+    """Focusing on an intervention (or a concept only treatment touches) switches the layer on."""
+    assert page_data(draw_causal_map(G, focus="psychoeducation", steps=1).html)["overlay"]["on"] is True
+    assert page_data(draw_causal_map(G, focus="shame", steps=1).html)["overlay"]["on"] is True
+    assert page_data(draw_causal_map(G, focus="temporary relief", steps=1).html)["overlay"]["on"] is False
+    assert page_data(draw_causal_map(G, focus="psychoeducation", interventions=False).html)["overlay"]["on"] is False
