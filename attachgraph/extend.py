@@ -136,7 +136,6 @@ _MAX_CELL = 2000
 
 _OWL, _RDF, _RDFS, _DCT = PREFIXES["owl"], PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["dcterms"]
 _IAO_DEFINITION = PREFIXES["IAO"] + "0000115"
-_SOURCE_ARTICLE = AG + "source-article"
 
 
 # --------------------------------------------------------------------------- problems
@@ -887,14 +886,19 @@ class _Base:
             self.values[str(kind).removeprefix(AG)][str(term)] = (str(label), int(str(rank)) if rank is not None else None)
         self.labels = {str(label).casefold(): str(term) for term, label in kg.select(_Q_LABELS).rows}
         self.subjects = {str(r[0]) for r in kg.select(_Q_SUBJECTS).rows}
-        self.claims = [
+        self.claims_by_pair: dict[tuple[str, str], list[_ExistingClaim]] = {}
+        claims = [
             _ExistingClaim(str(c), str(a), str(e), int(str(s)), _source_key(_plain_doi(d), str(t) if t else "", str(src) if src else str(c)), str(g or ""))
             for c, a, e, s, src, d, t, g in kg.select(_Q_CLAIMS).rows
         ]
+        for claim in claims:
+            self.claims_by_pair.setdefault((claim.cause, claim.effect), []).append(claim)
 
 
 def _plain_doi(node: object) -> str:
-    return normalize_doi(str(node)) or "" if node is not None else ""
+    if node is None:
+        return ""
+    return normalize_doi(str(node)) or ""
 
 
 def _source_key(doi: str, citation: str, fallback: str = "") -> str:
@@ -1047,7 +1051,10 @@ class _Builder:
         self.sources: dict[str, _Source] = {}
         self.concepts: dict[str, _NewConcept] = {}
         self.claims: list[_NewClaim] = []
+        self.claims_by_pair: dict[tuple[str, str], list[_NewClaim]] = {}
         self.origins: dict[str, tuple[str, int | None]] = {}
+        self.resolver = _Resolver(base, self.concepts)
+        self._graph: rdflib.Graph | None = None
 
     # --- sources --------------------------------------------------------
     def source(self, record: ClaimRow | ConceptSpec) -> _Source | None:
@@ -1082,7 +1089,7 @@ class _Builder:
             self.concepts[iri] = _NewConcept(spec, iri, source=self.source(spec))
             self.origins[iri] = (spec.path, spec.line)
         self._check_names()
-        resolver = _Resolver(self.base, self.concepts)
+        self.resolver = resolver = _Resolver(self.base, self.concepts)
         for new in self.concepts.values():
             if new.spec.parent:
                 new.parent, message = resolver.resolve(new.spec.parent, categories=True)
@@ -1127,7 +1134,8 @@ class _Builder:
 
     # --- claims ---------------------------------------------------------
     def add_claims(self, rows: list[ClaimRow]) -> None:
-        resolver = _Resolver(self.base, self.concepts)
+        """Resolve each row's names and values; check it against the graph and earlier rows."""
+        resolver = self.resolver
         vocab = {
             "mechanism": (_value_names(self.base.values["MechanismKind"], "mechanism-"), "MechanismKind"),
             "phase": (_value_names(self.base.values["LifePhase"], "phase-"), "LifePhase"),
@@ -1154,7 +1162,7 @@ class _Builder:
             if all(ends.get(n) for n in ("cause", "effect")) and all(found.get(n) for n in vocab) and row.sign and source:
                 iri = self.ns + "claim-" + _hash(ends["cause"], ends["effect"], str(row.sign), source.key)  # type: ignore[arg-type]
                 claim = _NewClaim(row, iri, ends["cause"], ends["effect"], row.sign, found["mechanism"], found["phase"], found["grade"], source)  # type: ignore[arg-type]
-                self._check_against_others(claim, resolver)
+                self._check_against_others(claim)
                 self.claims.append(claim)
                 self.origins.setdefault(iri, (row.path, row.line))
                 self.origins.setdefault(claim.cause, (row.path, row.line))
@@ -1165,17 +1173,16 @@ class _Builder:
         listed = ", ".join(f"{rank} {label}" if kind == "EvidenceGrade" else label for _, (label, rank) in choices)
         return f"unknown {name} {value!r}; choose one of: {listed}"
 
-    def _check_against_others(self, claim: _NewClaim, resolver: _Resolver) -> None:
+    def _check_against_others(self, claim: _NewClaim) -> None:
         """Duplicates and contradictions, against the graph and against earlier rows."""
-        row = claim.row
+        row, pair = claim.row, (claim.cause, claim.effect)
         verb = "increases" if claim.sign > 0 else "decreases"
-        what = f"{resolver.label(claim.cause)} {verb} {resolver.label(claim.effect)}"
-        for other in self.base.claims:
-            if (other.cause, other.effect) == (claim.cause, claim.effect):
-                self._conflict(row, claim, other.sign, other.source_key, f"{compact(other.iri)} ({other.grade or 'no grade'})", what)
-        for earlier in self.claims:
-            if (earlier.cause, earlier.effect) == (claim.cause, claim.effect):
-                self._conflict(row, claim, earlier.sign, earlier.source.key, f"the claim in {earlier.row.path}, line {earlier.row.line}", what)
+        what = f"{self.label(claim.cause)} {verb} {self.label(claim.effect)}"
+        for other in self.base.claims_by_pair.get(pair, []):
+            self._conflict(row, claim, other.sign, other.source_key, f"{compact(other.iri)} ({other.grade or 'no grade'})", what)
+        for earlier in self.claims_by_pair.get(pair, []):
+            self._conflict(row, claim, earlier.sign, earlier.source.key, f"the claim in {earlier.row.path}, line {earlier.row.line}", what)
+        self.claims_by_pair.setdefault(pair, []).append(claim)
 
     def _conflict(self, row: ClaimRow, claim: _NewClaim, sign: int, source_key: str, other: str, what: str) -> None:
         if sign != claim.sign:
@@ -1196,74 +1203,87 @@ class _Builder:
     # --- RDF ------------------------------------------------------------
     def label(self, iri: str) -> str:
         """The label of a concept of the graph or of the extension."""
-        return _Resolver(self.base, self.concepts).label(iri)
+        return self.resolver.label(iri)
 
     def graph(self) -> rdflib.Graph:
-        from rdflib import Graph, Literal, URIRef
+        """The extension as RDF: sources, concepts, claims and the claims' direct edges."""
+        from rdflib import Graph
 
-        g = Graph()
-
-        def add(s: str, p: str, o: str | Literal) -> None:
-            g.add((URIRef(s), URIRef(p), o if isinstance(o, Literal) else URIRef(o)))
-
-        def text(value: str) -> Literal:
-            return Literal(value, lang="en")
-
-        if any(s.doi for s in self.sources.values()):
-            add(_DCT + "identifier", _RDF + "type", _OWL + "AnnotationProperty")
-            add(_DCT + "identifier", _RDFS + "label", text("identifier"))
+        self._graph = Graph()
+        if any(s.doi for s in self.sources.values()):  # keep the merged graph OWL 2 DL: declare it
+            self._add(_DCT + "identifier", _RDF + "type", _OWL + "AnnotationProperty")
+            self._add(_DCT + "identifier", _RDFS + "label", _en("identifier"))
         for source in self.sources.values():
-            add(source.iri, _RDF + "type", AG + "SourceDocument")
-            add(source.iri, _RDF + "type", _OWL + "NamedIndividual")
-            add(source.iri, _RDFS + "label", text(source.citation or f"doi:{source.doi}"))
+            self._add(source.iri, _RDF + "type", AG + "SourceDocument")
+            self._add(source.iri, _RDF + "type", _OWL + "NamedIndividual")
+            self._add(source.iri, _RDFS + "label", _en(source.citation or f"doi:{source.doi}"))
             if source.citation:
-                add(source.iri, _DCT + "bibliographicCitation", text(source.citation))
+                self._add(source.iri, _DCT + "bibliographicCitation", _en(source.citation))
             if source.doi:
-                add(source.iri, _DCT + "identifier", Literal("https://doi.org/" + source.doi))
+                self._add(source.iri, _DCT + "identifier", _plain("https://doi.org/" + source.doi))
         for new in self.concepts.values():
-            self._concept_triples(new, add, text)
+            self._concept_triples(new)
         for claim in self.claims:
-            self._claim_triples(claim, add, text)
-        return g
+            self._claim_triples(claim)
+        return self._graph
 
-    def _concept_triples(self, new: _NewConcept, add, text) -> None:  # noqa: ANN001 - local closures
-        from rdflib import Literal
+    def _add(self, subject: str, predicate: str, value: str | rdflib.Literal) -> None:
+        from rdflib import Literal, URIRef
 
+        assert self._graph is not None
+        self._graph.add((URIRef(subject), URIRef(predicate), value if isinstance(value, Literal) else URIRef(value)))
+
+    def _concept_triples(self, new: _NewConcept) -> None:
         spec = new.spec
-        add(new.iri, _RDF + "type", _OWL + "Class")
-        add(new.iri, _RDFS + "label", text(spec.label))
-        add(new.iri, _RDFS + "subClassOf", new.parent or "")
-        add(new.iri, _IAO_DEFINITION, text(spec.definition))
-        add(new.iri, AG + "informalDefinition", text(spec.informal_definition))
+        self._add(new.iri, _RDF + "type", _OWL + "Class")
+        self._add(new.iri, _RDFS + "label", _en(spec.label))
+        self._add(new.iri, _RDFS + "subClassOf", new.parent or "")
+        self._add(new.iri, _IAO_DEFINITION, _en(spec.definition))
+        self._add(new.iri, AG + "informalDefinition", _en(spec.informal_definition))
         for kind, names in spec.synonyms.items():
             for name in names:
-                add(new.iri, _SYNONYM_FIELDS[kind], text(name))
+                self._add(new.iri, _SYNONYM_FIELDS[kind], _en(name))
         for locator in spec.locators:
-            add(new.iri, AG + "locator", Literal(locator))
+            self._add(new.iri, AG + "locator", _plain(locator))
         if new.source is not None:
-            add(new.iri, _DCT + "source", new.source.iri)
+            self._add(new.iri, _DCT + "source", new.source.iri)
         if spec.note:
-            add(new.iri, _RDFS + "comment", text(spec.note))
+            self._add(new.iri, _RDFS + "comment", _en(spec.note))
 
-    def _claim_triples(self, claim: _NewClaim, add, text) -> None:  # noqa: ANN001 - local closures
-        from rdflib import Literal
-
+    def _claim_triples(self, claim: _NewClaim) -> None:
+        """The claim in the bundled claims' shape, and its direct edge (derived, as in the ontology)."""
         verb = "increases" if claim.sign > 0 else "decreases"
         cause, effect = self.label(claim.cause), self.label(claim.effect)
-        add(claim.iri, _RDF + "type", AG + "CausalClaim")
-        add(claim.iri, _RDF + "type", _OWL + "NamedIndividual")
-        add(claim.iri, _RDFS + "label", text(f"{cause} {verb} {effect}"))
-        add(claim.iri, AG + "cause", claim.cause)
-        add(claim.iri, AG + "effect", claim.effect)
-        add(claim.iri, AG + "polarity", AG + ("polarity-positive" if claim.sign > 0 else "polarity-negative"))
-        add(claim.iri, AG + "mechanism", claim.mechanism)
-        add(claim.iri, AG + "phase", claim.phase)
-        add(claim.iri, AG + "evidenceGrade", claim.grade)
-        add(claim.iri, AG + "locator", Literal(claim.row.locator))
         paraphrase = claim.row.note or f"The author of this extension cites the work for the claim that {cause} {verb} {effect}."
-        add(claim.iri, AG + "paraphrase", text(paraphrase))
-        add(claim.iri, _DCT + "source", claim.source.iri)
-        add(claim.cause, AG + verb, claim.effect)
+        values = {
+            _RDFS + "label": _en(f"{cause} {verb} {effect}"),
+            AG + "cause": claim.cause,
+            AG + "effect": claim.effect,
+            AG + "polarity": AG + ("polarity-positive" if claim.sign > 0 else "polarity-negative"),
+            AG + "mechanism": claim.mechanism,
+            AG + "phase": claim.phase,
+            AG + "evidenceGrade": claim.grade,
+            AG + "locator": _plain(claim.row.locator),
+            AG + "paraphrase": _en(paraphrase),
+            _DCT + "source": claim.source.iri,
+        }
+        for kind in (AG + "CausalClaim", _OWL + "NamedIndividual"):
+            self._add(claim.iri, _RDF + "type", kind)
+        for predicate, value in values.items():
+            self._add(claim.iri, predicate, value)
+        self._add(claim.cause, AG + verb, claim.effect)
+
+
+def _en(text: str) -> rdflib.Literal:
+    from rdflib import Literal
+
+    return Literal(text, lang="en")
+
+
+def _plain(text: str) -> rdflib.Literal:
+    from rdflib import Literal
+
+    return Literal(text)
 
 
 def _check_namespace(namespace: str, problems: _Problems) -> None:
@@ -1310,11 +1330,16 @@ def build_extension(
 
     Examples
     --------
-    >>> import attachgraph
-    >>> from attachgraph.resources import data_dir
-    >>> example = data_dir().parent / "examples" / "extension"
-    >>> ext = build_extension([example / "concepts.yaml", example / "claims.csv"], shacl=False)
-    >>> len(ext.claims) > 0
+    >>> import tempfile, pathlib
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "claims.csv"
+    >>> _ = table.write_text(
+    ...     "cause,effect,sign,mechanism,phase,grade,citation,doi,locator\\n"
+    ...     "shame,relapse risk,+,emotion regulation,recovery,cohort study,"
+    ...     "Example A. (2024). NOT A REAL REFERENCE.,10.5555/x.1,p. 3\\n")
+    >>> ext = build_extension([table])
+    >>> len(ext.claims), len(ext.sources), ext.claims[0].startswith(DEFAULT_NAMESPACE + "claim-")
+    (1, 1, True)
+    >>> "ag:Shame\\n    ag:increases ag:RelapseRisk ;" in ext.to_turtle()
     True
     """
     from .graph import load
@@ -1423,6 +1448,7 @@ def extend(
     namespace: str = DEFAULT_NAMESPACE,
     allow_duplicates: bool = False,
     allow_contradictions: bool = False,
+    shacl: bool = True,
 ) -> Extension:
     """Validate extension files and write the extension graph to ``output`` (canonical Turtle).
 
@@ -1443,7 +1469,9 @@ def extend(
         raise _error([ExtensionProblem(str(output), None, None, "is one of the inputs or the graph being extended; write the extension to a new file")], "the output")
     if target.is_dir():
         raise _error([ExtensionProblem(str(output), None, None, "is a folder; name a .ttl file")], "the output")
-    extension = build_extension(files, kg, namespace=namespace, allow_duplicates=allow_duplicates, allow_contradictions=allow_contradictions)
+    extension = build_extension(
+        files, kg, namespace=namespace, allow_duplicates=allow_duplicates, allow_contradictions=allow_contradictions, shacl=shacl
+    )
     atomic_write_text(target, extension.to_turtle())
     return extension
 
