@@ -122,3 +122,20 @@ def test_help_documents_the_columns_and_the_disclaimer() -> None:
     assert "Not medical advice" in text
     assert "--allow-contradictions" in text and "--namespace" in text
     assert "Not medical advice" in run("template", "--help").stdout
+
+
+def test_no_shacl_skips_only_the_shacl_pass(tmp_path: Path) -> None:
+    concepts = tmp_path / "concepts.yaml"
+    concepts.write_text(
+        "concepts:\n  - label: sleep hygiene coaching\n    parent: intervention\n"
+        "    definition: An intervention that teaches habits which protect regular and restful sleep.\n"
+        "    informal_definition: Lessons on how to sleep better.\n"
+        "    citation: Example C. (2021). NOT A REAL REFERENCE.\n    locator: p. 4\n",
+        encoding="utf-8",
+    )
+    checked = run("extend", str(concepts), "--check")
+    assert checked.returncode == 3 and "SHACL: " in checked.stderr and "an intervention must act on something" in checked.stderr
+    skipped = run("extend", str(concepts), "--check", "--no-shacl")
+    assert skipped.returncode == 0, skipped.stderr
+    broken = run("extend", str(concepts), "--check", "--no-shacl", "--namespace", "nope")
+    assert broken.returncode == 3 and "--namespace" in broken.stderr
