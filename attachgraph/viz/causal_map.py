@@ -446,10 +446,13 @@ def draw_causal_map(
     loops = analysis.find_loops(sub)
     whole_loops = analysis.find_loops(G)
     ranking = analysis.intervention_overlay(G, loops=whole_loops, only=shown)
+    # which interventions weaken the loops shown, even if the view leaves them out: only those
+    # close enough upstream of a loop member can, so the search stays small on big graphs
+    near = {u for lp in loops for m in lp.nodes for u in analysis.upstream(G, m, 4)}
     weakened_by: dict[str, list[str]] = {}
-    for r in ranking:
+    for r in analysis.intervention_overlay(G, loops=whole_loops, only=near) if loops else []:
         for loop_id in r.weakens:
-            weakened_by.setdefault(loop_id, []).append(r.intervention)
+            weakened_by.setdefault(loop_id, []).append(r.label)
     # loop ids come from the shown subgraph; "weakens" from the whole graph: match by members
     whole_ids = {tuple(sorted(lp.nodes)): lp.id for lp in whole_loops}
     steps_list = story_steps(G, selection, ranking)
@@ -540,7 +543,7 @@ def draw_causal_map(
         "hidden": ", ".join(str(G.nodes[n].get("label", n)) for n in selection.hidden),
         "edge_rows": [_edge_row(G, u, v) for u, v in selection.edges],
         "loop_rows": [
-            {"id": lp.id, "polarity": lp.polarity, "name": lp.name, "weakened": ", ".join(G.nodes[i].get("label", i) for i in weakened_by.get(whole_ids.get(tuple(sorted(lp.nodes)), ""), [])) or "none in this view"}
+            {"id": lp.id, "polarity": lp.polarity, "name": lp.name, "weakened": ", ".join(weakened_by.get(whole_ids.get(tuple(sorted(lp.nodes)), ""), [])) or "none"}
             for lp in loops
         ],
         "rank_rows": [

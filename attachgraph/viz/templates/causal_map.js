@@ -255,8 +255,21 @@
       ? 'The signs around the loop multiply to +: each turn pushes the same way, so a change keeps growing.'
       : 'The signs around the loop multiply to \u2212: the loop pushes back against change.'));
     var dl = el('dl');
-    field(dl, 'Links', loop.edges.map(function (eid) { var e = base.edges[eid]; return info[e.from].label + ' ' + (edgeInfo[eid].sign > 0 ? '+' : '\u2212') + ' ' + info[e.to].label; }).join('; '));
-    field(dl, 'Weakened by', loop.weakenedBy.map(function (id) { return info[id] ? info[id].label : id; }));
+    var links = el('ul', null, 'link-list');
+    loop.edges.forEach(function (eid) {
+      var e = base.edges[eid], ei = edgeInfo[eid];
+      var li = el('li');
+      var glyph = el('span', ei.sign > 0 ? '+' : '\u2212', 'glyph ' + (ei.sign > 0 ? 'pos' : 'neg'));
+      glyph.setAttribute('aria-label', ei.word);
+      li.appendChild(glyph);
+      var b = el('button', info[e.from].label + ' \u2192 ' + info[e.to].label);
+      b.type = 'button';
+      b.addEventListener('click', function () { selectEdge(eid, true); });
+      li.appendChild(b);
+      links.appendChild(li);
+    });
+    field(dl, 'Links', links);
+    field(dl, 'Weakened by', loop.weakenedBy);
     body.appendChild(dl);
   }
   function whatIfList() {
