@@ -235,6 +235,9 @@ def find_node(G: nx.DiGraph, name: str) -> str:
     """
     if name in G:
         return name
+    exact = [n for n, d in G.nodes(data=True) if d.get("label") == name]  # the common case, cheap
+    if len(exact) == 1:
+        return exact[0]
     wanted = normalize_name(name)
     by_label = [n for n, d in G.nodes(data=True) if normalize_name(str(d.get("label", n))) == wanted]
     if len(by_label) == 1:
@@ -622,12 +625,24 @@ def interventions(G: nx.DiGraph) -> list[str]:
     )
 
 
-def _with_care(G: nx.DiGraph) -> nx.DiGraph:
-    """``G`` plus a "+" link from each level of care to what it includes (care statements)."""
+def _with_care(G: nx.DiGraph, starts: Iterable[str], steps: int) -> nx.DiGraph:
+    """What ``starts`` reach within ``steps`` links, plus a "+" link from each level of care to
+    what it includes (care statements). Small: only the neighbourhood is copied."""
     care = [c for c in G.graph.get("care", ()) if c.get("relation") == "includes"]
-    if not care:
-        return G
-    H = G.copy()
+    included: dict[str, list[str]] = {}
+    for statement in care:
+        included.setdefault(statement["level"], []).append(statement["target"])
+    frontier = [n for n in starts if n in G]
+    seen = set(frontier)
+    for _ in range(steps):
+        nxt = []
+        for node in frontier:
+            for other in (*G.successors(node), *included.get(node, ())):
+                if other in G and other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    H = G.subgraph(seen).copy()
     for statement in care:
         level, target = statement["level"], statement["target"]
         if level in H and target in H and not H.has_edge(level, target):
@@ -697,13 +712,13 @@ def intervention_overlay(
     (('R1',), 1, True)
     """
     _check_bound("reach", reach)
-    H = _with_care(G)
     candidates = interventions(G)
     if only is not None:
         wanted = set(only)
         candidates = [n for n in candidates if n in wanted]
     if not candidates:
         return []
+    H = _with_care(G, candidates, reach)
     src = _default_endpoint(G, source) if source else None
     dst = _default_endpoint(G, target) if target else None
     chain = signed_paths(G, src, dst, max_length=max_length, max_paths=max_paths) if src and dst and src != dst else []
