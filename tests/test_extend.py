@@ -740,3 +740,30 @@ def test_user_claims_on_the_map(tmp_path: Path, artifacts: Path) -> None:
         assert "claim of a narrative source" in page.inner_text("#ag-details-body")
         browser.close()
     assert errors == []
+
+
+# --------------------------------------------------------------------------- OWL
+
+
+@pytest.mark.java
+def test_extended_release_is_owl2_dl_and_consistent(tmp_path: Path) -> None:
+    """A release built with the worked example parses in the OWL API with no DL violation, and HermiT finds it consistent."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    # the OWL API runner of the ontology's own profile test (tests import in importlib mode)
+    spec = importlib.util.spec_from_file_location("_owl_profile", ROOT / "tests" / "test_owl_profile.py")
+    assert spec is not None and spec.loader is not None
+    owl_profile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(owl_profile)
+    ext = str(EXAMPLE / "extension.ttl")
+    made = subprocess.run([sys.executable, "-m", "attachgraph", "release", "--extension", ext, "-o", str(tmp_path / "rel")], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    owl = tmp_path / "rel" / "attachgraph.owl"
+    assert DEFAULT_NAMESPACE + "SleepDisruption" in owl.read_text(encoding="utf-8")
+    code, report = owl_profile.owlapi_check([owl])
+    assert code == 0 and report[str(owl)]["violation"] == [] and report[str(owl)]["unparsedTriples"] == "0", report
+    reasoned = subprocess.run([sys.executable, "-m", "attachgraph", "reason", "--extension", ext], capture_output=True, text=True)
+    assert reasoned.returncode == 0, reasoned.stderr
+    assert "consistent: yes" in reasoned.stdout and "unsatisfiable classes: 0" in reasoned.stdout
