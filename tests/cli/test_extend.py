@@ -139,3 +139,16 @@ def test_no_shacl_skips_only_the_shacl_pass(tmp_path: Path) -> None:
     assert skipped.returncode == 0, skipped.stderr
     broken = run("extend", str(concepts), "--check", "--no-shacl", "--namespace", "nope")
     assert broken.returncode == 3 and "--namespace" in broken.stderr
+
+
+def test_query_on_the_extended_graph_shows_user_claims_with_their_grade() -> None:
+    ext = str(EXAMPLE / "extension.ttl")
+    result = run("query", "claims", "--extension", ext, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "urn:attachgraph:user:claim-" in line]
+    assert len(rows) == 7
+    assert any("peer support participation" in r and "randomised controlled trial" in r and "Table 3" in r for r in rows)
+    plain = run("query", "claims", "--format", "csv")
+    assert "urn:attachgraph:user:" not in plain.stdout
+    on = run("query", "interventions-on", "--param", "concept=relapse risk", "--extension", ext)
+    assert on.returncode == 0 and "peer support participation" in on.stdout
