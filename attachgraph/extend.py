@@ -452,7 +452,7 @@ def _check_citation(path: Path, line: int | None, record: ClaimRow | ConceptSpec
         as_doi = normalize_doi(record.citation)
         if as_doi is None:
             problems.add(path, *where("citation"), f"{record.citation!r} is not a well-formed DOI; a DOI reads 10.NNNN/suffix")
-        elif doi and normalize_doi(doi) not in (None, as_doi):
+        elif doi and (normalize_doi(doi) or as_doi).casefold() != as_doi.casefold():
             problems.add(path, *where("citation"), f"the citation names DOI {as_doi} but the doi column says {doi}")
         else:
             doi, record.citation = doi or as_doi, ""
