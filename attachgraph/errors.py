@@ -9,6 +9,7 @@ inherits it too, so ``except LookupError`` keeps working::
     ├── UnknownQueryError        (LookupError)   a named query does not exist
     ├── QueryParameterError      (ValueError)    a missing, unknown or ill-typed parameter
     ├── QuerySyntaxError         (ValueError)    malformed SPARQL, with line and column
+    ├── MapError                 (ValueError)    a map or export that cannot be drawn as asked
     ├── EndpointError            (ConnectionError) a SPARQL endpoint could not be used
     ├── OntologyFileError        (ValueError)    an ontology or extension file does not parse
     ├── ValidationError          (ValueError)    SHACL, quality or coverage checks failed
@@ -27,6 +28,7 @@ __all__ = [
     "AttachgraphError",
     "EndpointError",
     "ExtensionError",
+    "MapError",
     "MissingDependencyError",
     "OntologyFileError",
     "QueryParameterError",
@@ -82,6 +84,10 @@ class QuerySyntaxError(AttachgraphError, ValueError):
         self.column = column
         where = f" at line {line}, column {column}" if line is not None else ""
         super().__init__(f"malformed SPARQL in {source}{where}: {detail}")
+
+
+class MapError(AttachgraphError, ValueError):
+    """Raised when a map or export cannot be drawn as asked (unknown view, phase or format, too large, no story)."""
 
 
 class EndpointError(AttachgraphError, ConnectionError):

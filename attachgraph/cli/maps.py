@@ -133,9 +133,9 @@ def _export(args: argparse.Namespace) -> int:
     from ..viz.export import export
 
     if args.output is None and args.format == "png":
-        from ..errors import QueryParameterError
+        from ..errors import MapError
 
-        raise QueryParameterError("PNG is binary: give a file with -o FILE.png")
+        raise MapError("PNG is binary: give a file with -o FILE.png")
     result = export(_graph(args), args.format, args.output, scale=args.scale, **_selection(args))
     if args.output is None:
         sys.stdout.write(result if isinstance(result, str) else "")

@@ -417,7 +417,7 @@ def draw_causal_map(
 
     Raises
     ------
-    attachgraph.QueryParameterError
+    attachgraph.MapError
         Unknown view or phase, no path, too many concepts, or ``story`` with nothing to tell.
     attachgraph.UnknownConceptError
         A concept name that matches nothing.
@@ -457,9 +457,9 @@ def draw_causal_map(
     whole_ids = {tuple(sorted(lp.nodes)): lp.id for lp in whole_loops}
     steps_list = story_steps(G, selection, ranking)
     if story and not steps_list:
-        from ..errors import QueryParameterError
+        from ..errors import MapError
 
-        raise QueryParameterError("this view has no story to tell; choose the core view or give --path A B")
+        raise MapError("this view has no story to tell; choose the core view or give --path A B")
     overlay_on = _overlay_starts_on(selection, overlay_nodes) if interventions is None else interventions
     default_title = selection.description[:1].upper() + selection.description[1:]
     title = title or default_title

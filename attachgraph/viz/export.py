@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .. import analysis
 from .._io import atomic_write_bytes, atomic_write_text
 from .._version import __version__
-from ..errors import MissingDependencyError, QueryParameterError
+from ..errors import MapError, MissingDependencyError
 from ..network import STAGES
 from . import styles
 from .layout import compute_layout
@@ -566,7 +566,7 @@ def export(
     'flowchart LR'
     """
     if format not in SUFFIXES:
-        raise QueryParameterError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+        raise MapError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
     scene = _scene(
         G, view=view, focus=focus, steps=steps, between=between, max_length=max_length, phase=phase, max_nodes=max_nodes,
         interventions=interventions, title=title,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import analysis
-from ..errors import QueryParameterError
+from ..errors import MapError
 from ..namespaces import AG
 from .styles import SIGN_WORD
 
@@ -81,7 +81,7 @@ def _label(G: nx.DiGraph, node: str) -> str:
 
 def _need(G: nx.DiGraph, iri: str, view: str) -> str:
     if iri not in G:
-        raise QueryParameterError(
+        raise MapError(
             f"the {view!r} view needs the concept {iri.removeprefix(AG)!r}, which this graph lacks; "
             "use --view whole, --focus CONCEPT or --path A B instead"
         )
@@ -109,7 +109,7 @@ def _view_nodes(G: nx.DiGraph, view: str) -> set[str]:
         return {n for u, v in G.edges() if G.nodes[u].get("stage") == "treatment" for n in (u, v)} | {
             n for n in G if G.nodes[n].get("category") in analysis.INTERVENTION_CATEGORIES
         }
-    raise QueryParameterError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
+    raise MapError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
 
 
 def select(
@@ -127,7 +127,7 @@ def select(
 
     Raises
     ------
-    QueryParameterError
+    MapError
         For an unknown view or phase, a path with no connection, or a selection above
         ``max_nodes`` concepts (the message suggests ``--focus``).
     UnknownConceptError
@@ -139,7 +139,7 @@ def select(
         a, b = (analysis.find_node(G, name) for name in between)
         paths = analysis.signed_paths(G, a, b, max_length=max_length)
         if not paths:
-            raise QueryParameterError(
+            raise MapError(
                 f"no causal path of at most {max_length} links leads from {_label(G, a)!r} to {_label(G, b)!r}; "
                 "try the reverse direction, a longer --max-length, or --focus"
             )
@@ -157,13 +157,13 @@ def select(
     edges = sorted(sub.edges())
     if phase is not None:
         if phase not in _PHASES:
-            raise QueryParameterError(f"unknown phase {phase!r}; choose one of: {', '.join(_PHASES)}")
+            raise MapError(f"unknown phase {phase!r}; choose one of: {', '.join(_PHASES)}")
         edges = [(u, v) for u, v in edges if G.edges[u, v].get("phase") == phase]
         keep = {n for e in edges for n in e} | ({focus_node} if focus_node else set())
         nodes = {n for n in nodes if n in keep}
         description += f" (links of the {phase} phase)"
     if len(nodes) > max_nodes:
-        raise QueryParameterError(
+        raise MapError(
             f"this map would draw {len(nodes):,} concepts, more than {max_nodes:,}: no classroom map; "
             "narrow it with --focus CONCEPT --steps N, --path A B or --phase"
         )

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import attachgraph
-from attachgraph.errors import MissingDependencyError, QueryParameterError
+from attachgraph.errors import MapError, MissingDependencyError
 from attachgraph.network import to_networkx
 import attachgraph.viz.export as export_module
 from attachgraph.viz.export import EXPORT_FORMATS, export
@@ -104,7 +104,7 @@ def test_exports_are_reproducible(G: nx.DiGraph, fmt: str) -> None:
 
 def test_unknown_format_and_missing_chromium(G: nx.DiGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bad format is a usage error; PNG without Chromium says how to get it or to use SVG."""
-    with pytest.raises(QueryParameterError, match="svg"):
+    with pytest.raises(MapError, match="svg"):
         export(G, "jpeg")
     monkeypatch.setattr(export_module, "find_chromium", lambda: None)
     with pytest.raises(MissingDependencyError, match="--format svg"):

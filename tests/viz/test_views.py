@@ -7,7 +7,7 @@ import pytest
 
 import attachgraph
 from attachgraph.analysis import find_loops
-from attachgraph.errors import QueryParameterError, UnknownConceptError
+from attachgraph.errors import MapError, UnknownConceptError
 from attachgraph.namespaces import AG
 from attachgraph.network import to_networkx
 from attachgraph.viz.views import VIEWS, select, story_steps
@@ -68,15 +68,15 @@ def test_focus_path_and_phase(G: nx.DiGraph) -> None:
 
 def test_errors_name_the_problem(G: nx.DiGraph) -> None:
     """Unknown views, phases and concepts, missing paths and oversized maps are clear errors."""
-    with pytest.raises(QueryParameterError, match="unknown view"):
+    with pytest.raises(MapError, match="unknown view"):
         select(G, view="everything")
-    with pytest.raises(QueryParameterError, match="unknown phase"):
+    with pytest.raises(MapError, match="unknown phase"):
         select(G, phase="adolescence")
     with pytest.raises(UnknownConceptError):
         select(G, focus="no such concept at all")
-    with pytest.raises(QueryParameterError, match="no causal path"):
+    with pytest.raises(MapError, match="no causal path"):
         select(G, between=("relapse risk", "inconsistent caregiving"))
-    with pytest.raises(QueryParameterError, match="--focus"):
+    with pytest.raises(MapError, match="--focus"):
         select(G, max_nodes=20)
     assert set(VIEWS) == {"whole", "core", "cycle", "recovery", "treatment"}
 
@@ -85,7 +85,7 @@ def test_views_need_their_anchor_concepts() -> None:
     """On a user graph without the anchors, a ready-made view says what to use instead."""
     G = nx.DiGraph()
     G.add_edge("a", "b", sign=1)
-    with pytest.raises(QueryParameterError, match="--focus"):
+    with pytest.raises(MapError, match="--focus"):
         select(G, view="core")
 
 
