@@ -45,9 +45,9 @@ DEFECTS = {
     "qc/synonym-clash": 'ag:Shame oboInOwl:hasRelatedSynonym "relapse risk"@en .',
     "qc/duplicate-claim": """ag:claim-900 a owl:NamedIndividual, ag:CausalClaim ;
         rdfs:label "shame decreases relapse risk"@en ; ag:cause ag:Shame ; ag:effect ag:RelapseRisk ;
-        ag:polarity ag:polarity-negative . ag:claim-901 a owl:NamedIndividual, ag:CausalClaim ;
+        ag:polarity ag:polarity-negative ; dcterms:source ag:source-article . ag:claim-901 a owl:NamedIndividual, ag:CausalClaim ;
         rdfs:label "shame increases relapse risk"@en ; ag:cause ag:Shame ; ag:effect ag:RelapseRisk ;
-        ag:polarity ag:polarity-positive .""",
+        ag:polarity ag:polarity-positive ; dcterms:source ag:source-article .""",
     "qc/claim-label-mismatch": 'ag:claim-001 rdfs:label "something else entirely"@en .',
 }
 
@@ -96,13 +96,16 @@ def test_header_metadata_check_catches_a_missing_licence(tmp_path: Path) -> None
             ag:mechanism ag:mechanism-relational ; ag:phase ag:phase-recovery ; ag:evidenceGrade ag:grade-expert-opinion ;
             ag:locator "para 31" ; ag:paraphrase "A test claim that has no matching direct edge at all."@en ;
             dcterms:source ag:source-article .""", "ClaimShape"),
+        # a locator into the bundled article that is not of the form 'para N'
+        ('ag:claim-001 ag:locator "page 3" .', "ClaimShape"),
         # an intervention that acts on nothing and no level of care offers
         ('ag:Yoga a owl:Class ; rdfs:label "yoga"@en ; rdfs:subClassOf ag:Intervention ;'
          ' IAO:0000115 "An intervention made up for this test, acting on nothing."@en ;'
          ' ag:informalDefinition "Made up for the test."@en ; ag:locator "para 32" ; dcterms:source ag:source-article .',
          "InterventionShape"),
     ],
-    ids=["claim-missing-fields", "concept-missing-definitions", "two-categories", "claim-without-edge", "idle-intervention"],
+    ids=["claim-missing-fields", "concept-missing-definitions", "two-categories", "claim-without-edge", "bad-locator",
+         "idle-intervention"],
 )
 def test_shacl_catches_malformed_terms(tmp_path: Path, turtle: str, shape: str) -> None:
     """The SHACL shapes reject claims, concepts and interventions that lack what they must carry."""
