@@ -16,6 +16,7 @@ endpoint fails in seconds with the URL and the reason.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import http.client
 import json
@@ -264,7 +265,8 @@ class Server:
         return self.process.wait()
 
     def stop(self) -> None:
-        """Stop the server and delete its temporary store."""
+        """Stop the server and delete its temporary store (safe to call twice)."""
+        atexit.unregister(self.stop)
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -334,7 +336,8 @@ def serve(
     """Start a read-only SPARQL 1.1 endpoint (the Oxigraph server) over the graph.
 
     The graph (the bundled ontology plus ``kg``'s extension files) is loaded into a fresh
-    temporary store, which :meth:`Server.stop` deletes. The server refuses SPARQL UPDATE
+    temporary store, which :meth:`Server.stop` deletes (also at interpreter exit). On Linux the
+    server is stopped when the thread that started it ends, so start it from the main thread. The server refuses SPARQL UPDATE
     (``LOAD`` included) and Graph Store writes with HTTP 403, and stops any query running longer
     than ``timeout`` seconds.
 
@@ -374,8 +377,11 @@ def serve(
         if cors:
             command.append("--cors")
         with log.open("wb") as sink:
-            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+            )
         server = Server(host, port, process, triples=0, timeout=timeout, workdir=workdir)
+        atexit.register(server.stop)  # a script that forgets stop() leaves no server or store behind
         try:
             _wait_ready(server, log, time.monotonic() + startup_timeout)
             server.triples = len(EndpointEngine(server.query_url))
@@ -386,6 +392,18 @@ def serve(
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before exec: on Linux, ask for SIGTERM when our process dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:  # no glibc (e.g. musl): the server then outlives a killed parent
+            pass
 
 
 def _free_port(host: str) -> int:

@@ -297,6 +297,16 @@ def _serve(args: argparse.Namespace) -> int:
     from ..endpoint import serve
     from ..graph import load
 
+    import signal
+
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, a terminal closing, or `kill` all stop the server cleanly (even when started with &,
+    # where a shell would otherwise leave SIGINT ignored)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt)
     server = serve(load(args.extension, engine=args.engine), host=args.host, port=args.port, timeout=args.timeout, cors=args.cors)
     try:
         example = "SELECT ?concept ?label WHERE { ?concept <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 5"
