@@ -100,7 +100,7 @@ def _request(
     try:
         try:
             connection.connect()
-        except socket.timeout:
+        except TimeoutError:
             raise EndpointError(f"cannot reach {where}: no connection within {connect_timeout:g} s (connect timeout)") from None
         if connection.sock is not None:
             connection.sock.settimeout(timeout)
@@ -114,7 +114,7 @@ def _request(
         raise EndpointError(f"cannot reach {where}: unknown host {parts.hostname!r} ({exc.strerror})") from None
     except ConnectionRefusedError:
         raise EndpointError(f"cannot reach {where}: connection refused (is the server running? `attachgraph serve` starts one)") from None
-    except socket.timeout:
+    except TimeoutError:
         raise EndpointError(f"{where} gave no answer within {timeout:g} s (raise the limit with --timeout)") from None
     except (OSError, http.client.HTTPException) as exc:
         raise EndpointError(f"cannot use {where}: {type(exc).__name__}: {exc}") from None

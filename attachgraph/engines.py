@@ -131,10 +131,10 @@ def _syntax_error(source: str, exc: BaseException, sparql: str = "") -> QuerySyn
     text = str(exc)
     undeclared = _undeclared_prefix(sparql) if ("prefix" in text.lower() and sparql) else None
     if undeclared:
-        prefix, line, column = undeclared
-        return QuerySyntaxError(source, f"prefix '{prefix}:' is used but not declared; add a PREFIX {prefix}: <...> line", line, column)
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "col", None) or getattr(exc, "column", None)
+        prefix, at_line, at_column = undeclared
+        return QuerySyntaxError(source, f"prefix '{prefix}:' is used but not declared; add a PREFIX {prefix}: <...> line", at_line, at_column)
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "col", None) or getattr(exc, "column", None)
     match = re.search(r"(?:line |at |error at )(\d+):(\d+)", text) or re.search(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", text)
     if line is None and match:
         line, column = int(match.group(1)), int(match.group(2))

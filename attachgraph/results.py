@@ -107,7 +107,7 @@ class Result:
             name = var + "Label"
             if name in self.variables:
                 continue
-            if any(row[i] is not None and row[i].kind == "uri" and row[i].value in self.labels for row in self.rows):
+            if any((n := row[i]) is not None and n.kind == "uri" and n.value in self.labels for row in self.rows):
                 added[name] = var
         return added
 

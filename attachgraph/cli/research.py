@@ -253,7 +253,7 @@ def _describe(args: argparse.Namespace) -> int:
         field, value, via = str(row["field"]), row.node("value"), row.node("via")
         if field == "label":
             continue
-        shown = (row["valueLabel"] or "") if value is not None and value.kind == "uri" else str(row["value"])
+        shown = str(row["valueLabel"] or "") if value is not None and value.kind == "uri" else str(row["value"])
         if value is not None and value.kind == "uri":
             shown = f"{shown}  [{compact(value.value)}]" if shown else compact(value.value)
         if via is not None:
