@@ -172,19 +172,42 @@ class Result:
         return columns, grid
 
     def to_table(self, *, labels: bool = True, width: int | None = None, color: bool = False) -> str:
-        """Return an aligned text table; ``width`` shortens the widest cells to fit a terminal."""
+        """Return an aligned text table.
+
+        With ``width`` (a terminal's), long cells are shortened with "…" when that makes the table
+        fit; when even that is not enough, each row is shown as a block of ``column  value`` lines.
+        """
         if self.boolean is not None:
             return "yes" if self.boolean else "no"
         columns, grid = self._grid(labels)
         cells = [[" ".join(v.split()) for v in row] for row in grid]  # one line per row
         widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-        if width is not None:
-            widths = _fit(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
         bold, reset = ("\033[1m", "\033[0m") if color else ("", "")
+        if width is not None:
+            fitted = _fit(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
+            if fitted is None:
+                return self._records_text(columns, cells, width, bold, reset)
+            widths = fitted
         lines = [bold + "  ".join(_cut(c, w).ljust(w) for c, w in zip(columns, widths)).rstrip() + reset]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(_cut(v, w).ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
         return "\n".join(lines)
+
+    def _records_text(self, columns: Sequence[str], cells: list[list[str]], width: int, bold: str, reset: str) -> str:
+        """Rows as blocks of ``column  value`` lines, values wrapped to ``width``."""
+        import textwrap
+
+        key = max(len(c) for c in columns)
+        room = max(width - key - 2, 20)
+        blocks = []
+        for number, row in enumerate(cells, 1):
+            lines = [f"{bold}-- row {number} " + "-" * max(width - len(str(number)) - 8, 3) + reset]
+            for column, value in zip(columns, row):
+                wrapped = textwrap.wrap(value, room) or [""]
+                lines.append(f"{column.ljust(key)}  {wrapped[0]}".rstrip())
+                lines += [" " * (key + 2) + more for more in wrapped[1:]]
+            blocks.append("\n".join(lines))
+        return "\n".join(blocks)
 
     def to_csv(self, path: str | Path | None = None, *, labels: bool = True, delimiter: str = ",") -> str:
         """Return the rows as CSV (IRIs in full, label columns included); write to ``path`` if given."""
@@ -277,13 +300,17 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def _fit(widths: Sequence[int], minimums: Sequence[int], total: int) -> list[int]:
-    """Shrink the widest columns until the table fits ``total`` characters (headers stay whole)."""
-    widths = list(widths)
-    floor = [min(max(m, 8), w) for m, w in zip(minimums, widths)]
-    while sum(widths) > total:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
-        if widths[widest] <= floor[widest]:
-            break
-        widths[widest] -= 1
-    return widths
+def _fit(widths: Sequence[int], minimums: Sequence[int], total: int) -> list[int] | None:
+    """Cap long columns so the table fits ``total`` characters; None when no cap down to 24 fits."""
+    if sum(widths) <= total:
+        return list(widths)
+    for cap in (48, 40, 32, 24):
+        capped = [min(w, max(cap, m)) for w, m in zip(widths, minimums)]
+        if sum(capped) <= total:
+            spare = total - sum(capped)  # give the room left back to the columns that were cut
+            for i, w in enumerate(widths):
+                extra = min(spare, w - capped[i])
+                capped[i] += extra
+                spare -= extra
+            return capped
+    return None

@@ -120,9 +120,13 @@ def test_table_is_aligned_and_fits_a_width(result: Result) -> None:
     assert first.startswith("ag:Shame")
     assert "a, \"quoted\" note" in first, "line breaks in values do not break the table"
     assert header.index("sign") == first.index("-1")
-    narrow = result.to_table(width=50)
-    assert max(len(line) for line in narrow.splitlines()) <= 50
-    assert "…" in narrow
+    narrow = result.to_table(width=64)  # long cells are cut to make the table fit
+    assert max(len(line) for line in narrow.splitlines()) <= 64
+    assert "…" in narrow and narrow.splitlines()[0].split() == ["concept", "conceptLabel", "sign", "note"]
+    blocks = result.to_table(width=40)  # too narrow for a table: one block of lines per row
+    assert max(len(line) for line in blocks.splitlines()) <= 40
+    assert blocks.splitlines()[0].startswith("-- row 1 ---")
+    assert "conceptLabel  shame" in blocks and "http://example.org/unlabelled" not in blocks.replace("\n", "")
     assert "\033[" not in table and "\033[1m" in result.to_table(color=True)
 
 
