@@ -21,6 +21,7 @@ from attachgraph.namespaces import compact
 from attachgraph.results import Result
 
 AG = "https://w3id.org/attachgraph/"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def cells(result: Result, *columns: str) -> list[tuple]:
@@ -269,15 +270,16 @@ def test_evidence_behind_a_link(kg_any: attachgraph.KnowledgeGraph) -> None:
     result = kg_any.evidence("inconsistent caregiving", "HPA-axis dysregulation")
     assert result.variables == (
         "claim", "kind", "cause", "causeLabel", "relation", "relationLabel", "effect", "effectLabel",
-        "grade", "gradeLabel", "gradeRank", "paragraph", "locator", "paraphrase", "sourceTitle",
+        "grade", "gradeLabel", "gradeRank", "paragraph", "locator", "paraphrase", "source", "sourceTitle",
+        "sourceIdentifier",
     )
     common = ("ag:claim-006", "causal claim", "ag:InconsistentCaregiving", "ag:increases", "ag:HPAAxisDysregulation",
               "ag:grade-narrative-claim", "claim of a narrative source", 1)
     # paragraphs in number order (8 before 19), not string order
     assert cells(result, "claim", "kind", "cause", "relation", "effect", "grade", "gradeLabel", "gradeRank", "paragraph",
-                 "locator", "sourceTitle") == [
-        (*common, 8, "para 8", "Attachment Trauma in Addiction"),
-        (*common, 19, "para 19", "Attachment Trauma in Addiction"),
+                 "locator", "source", "sourceTitle", "sourceIdentifier") == [
+        (*common, 8, "para 8", "ag:source-article", "Attachment Trauma in Addiction", None),
+        (*common, 19, "para 19", "ag:source-article", "Attachment Trauma in Addiction", None),
     ]
     paraphrase = next(c.paraphrase for c in kg_any.claims() if c.iri == AG + "claim-006")
     assert {row["paraphrase"] for row in result} == {paraphrase}
@@ -294,6 +296,17 @@ def test_evidence_of_an_inferred_link_and_of_a_care_link(kg_any: attachgraph.Kno
         ("ag:care-011", "care statement", "ag:indicatedBy", "indicated by", 1, "para 43"),
     ]
     assert len(kg_any.evidence("shame", "relapse risk")) == 0
+
+
+def test_evidence_of_a_user_claim_shows_its_own_source(kg_any: attachgraph.KnowledgeGraph) -> None:
+    """Claims added by `attachgraph extend` have no title: the citation and DOI stand in, with no paragraph."""
+    extended = attachgraph.load([ROOT / "examples" / "extension" / "extension.ttl"], engine=kg_any.engine_name)
+    rows = extended.evidence("sleep disruption", "relapse risk")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["paragraph"] is None and row["locator"] == "p. 7"
+    assert "NOT A REAL REFERENCE" in row["sourceTitle"]
+    assert row["sourceIdentifier"].startswith("https://doi.org/10.5555/")
 
 
 # --- 8. how attachment trauma shows during recovery ------------------------------------------------
