@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from .graph import Claim, Concept, KnowledgeGraph, load
+    from .results import Result
 
 # name -> module that defines it; resolved on first access so `import attachgraph` stays cheap
 _LAZY = {
@@ -52,6 +53,7 @@ _LAZY = {
     "QueryParameterError": "errors",
     "QuerySyntaxError": "errors",
     "ReasonerError": "errors",
+    "Result": "results",
     "UnknownConceptError": "errors",
     "UnknownQueryError": "errors",
     "ValidationError": "errors",

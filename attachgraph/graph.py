@@ -16,8 +16,10 @@ from .queries import NamedQuery, bind_params, get_query, inject_values, resolve_
 from .resources import ontology_path
 
 if TYPE_CHECKING:
+    import owlready2
     import rdflib
 
+    from .reason import ReasonerReport
     from .results import Result
 
 __all__ = ["Claim", "Concept", "KnowledgeGraph", "load", "normalize_name"]
@@ -376,6 +378,22 @@ class KnowledgeGraph:
         ['heightened cortisol response']
         """
         return self.query("search", text=text)
+
+    # --- OWL ---------------------------------------------------------------
+    def reason(self, reasoner: str = "auto", *, java: str | None = None, strict: bool = False) -> ReasonerReport:
+        """Reason over the graph: HermiT when Java is present, else an OWL 2 RL closure.
+
+        Nothing is written back into the graph or the ontology file; see :func:`attachgraph.reason.reason`.
+        """
+        from .reason import reason
+
+        return reason(self, reasoner, java=java, strict=strict)
+
+    def to_owlready(self, *, world: owlready2.World | None = None) -> owlready2.Ontology:
+        """Return the graph as an owlready2 ontology in its own World (see :func:`attachgraph.owl.to_owlready`)."""
+        from .owl import to_owlready
+
+        return to_owlready(self, world=world)
 
 
 def _located(exc: QuerySyntaxError, original: str, sent: str) -> QuerySyntaxError:

@@ -85,3 +85,11 @@ def test_unknown_engine_names_the_choices() -> None:
     """A typo in the engine name suggests the closest engine."""
     with pytest.raises(ValueError, match="did you mean 'oxigraph'"):
         len(attachgraph.load(engine="oxigrap"))
+
+
+def test_reason_and_to_owlready_methods(kg) -> None:
+    """kg.reason() reports a consistent graph; kg.to_owlready() walks the class hierarchy."""
+    report = kg.reason()
+    assert report.consistent
+    onto = kg.to_owlready()
+    assert onto.AlteredStressRegulation in onto.HPAAxisDysregulation.is_a
