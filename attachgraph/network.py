@@ -9,8 +9,21 @@ Nodes are concept IRIs, with the attributes ``label``, ``category``, ``definitio
 ``informal_definition``, ``synonyms`` (a sorted list), ``iri``, ``curie`` and ``stage``
 (see :data:`STAGES`). Edges are the causal claims, with ``sign`` (+1 or -1), ``claim`` (the
 claim IRI), ``mechanism``, ``phase``, ``grade``, ``grade_rank``, ``locators`` (a list),
-``paraphrase``, ``source`` (a readable source name), ``claims`` (every claim IRI on the pair)
-and ``contested``.
+``paraphrase``, ``source`` (a readable source name), ``doi`` (the source's DOI as
+``https://doi.org/...``, or ``""``), ``claims`` (every claim IRI on the pair), ``contested``,
+``extension`` (True when a claim on the pair comes from a user's extension, see below),
+``source_keys`` (the citation numbers of those extension sources) and ``evidence`` (one record
+per claim on the pair, strongest first: claim, sign, grade, grade_rank, locators, source, doi,
+extension).
+
+**Bundled or yours.** A claim belongs to the bundled article when its source is a source
+document of attachgraph's own namespace (``ag:source-article``); every other claim, such as each
+one ``attachgraph extend`` writes, is an *extension* claim. The graph attribute ``sources`` lists
+the extension sources that claims cite, each with a citation number ``key`` (1, 2, ... in order
+of their citation text), ``title``, ``short`` (author and year, for legends), ``doi`` and
+``iri``; the map and the exports mark extension links with those numbers. The graph attribute
+``evidence_scale`` is the ontology's scale of evidence grades (rank, label, definition, IRI),
+weakest first.
 
 **Several claims on one pair.** A ``DiGraph`` holds one edge per ordered pair. When several
 claims link the same cause to the same effect, the edge carries the attributes of the claim
@@ -32,13 +45,14 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .namespaces import AG
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from .graph import KnowledgeGraph
 
-__all__ = ["CATEGORY_STAGE", "STAGES", "stage_of", "summary", "to_networkx"]
+__all__ = ["CATEGORY_STAGE", "STAGES", "extension_summary", "stage_of", "summary", "to_networkx"]
 
 #: The stages of the causal story, in left-to-right order on the map.
 STAGES: tuple[str, ...] = ("early caregiving", "neurobiology", "psychology", "behaviour", "recovery", "treatment")
@@ -109,17 +123,74 @@ def _synonyms(kg: KnowledgeGraph) -> dict[str, list[str]]:
     return {iri: sorted(names, key=str.casefold) for iri, names in found.items()}
 
 
+def _is_bundled(iri: str) -> bool:
+    return iri.startswith(AG)
+
+
 def _provenance(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
-    """Claim IRI -> grade rank and a readable source name."""
+    """Claim IRI -> grade rank, readable source names, source IRIs, DOIs and whether it is bundled."""
     out: dict[str, dict[str, Any]] = {}
     for row in kg._named_rows("graph/claim-provenance"):
         claim = str(row["claim"])
         rank = row["gradeRank"]
         source = row["citation"] or row["sourceTitle"] or row["sourceLabel"] or row["source"]
-        entry = out.setdefault(claim, {"grade_rank": int(str(rank)) if rank is not None else 0, "sources": []})
+        entry = out.setdefault(
+            claim, {"grade_rank": int(str(rank)) if rank is not None else 0, "sources": [], "source_iris": [], "dois": [], "titles": {}}
+        )
         if source is not None and str(source) not in entry["sources"]:
             entry["sources"].append(str(source))
+        doi = _doi_text(row["doi"])
+        if row["source"] is not None and str(row["source"]) not in entry["source_iris"]:
+            entry["source_iris"].append(str(row["source"]))
+            entry["titles"][str(row["source"])] = (str(source), doi)
+        if doi and doi not in entry["dois"]:
+            entry["dois"].append(doi)
+    for claim, entry in out.items():
+        # a claim with no source is judged by its own IRI
+        entry["extension"] = not any(_is_bundled(s) for s in entry["source_iris"] or [claim])
     return out
+
+
+def _doi_text(value: object) -> str:
+    """A DOI as the https://doi.org/... text readers can copy ("" for none)."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    lowered = text.lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if lowered.startswith(prefix):
+            return "https://doi.org/" + text[len(prefix) :].strip()
+    return "https://doi.org/" + text if text.startswith("10.") else text
+
+
+def _short_citation(text: str) -> str:
+    """Author and year of a citation ("Example A. (2024)"), or its start, for legends."""
+    close = text.find(")")
+    if 0 < close <= 60 and "(" in text[:close]:
+        return text[: close + 1]
+    return text if len(text) <= 48 else text[:47].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def _extension_sources(provenance: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources of extension claims, numbered 1, 2, ... in the order of their citation text."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in provenance.values():
+        if not entry["extension"]:
+            continue
+        for iri in entry["source_iris"]:
+            title, doi = entry["titles"][iri]
+            found.setdefault(iri, {"iri": iri, "title": title, "doi": doi})
+    ordered = sorted(found.values(), key=lambda r: (r["title"].casefold(), r["iri"]))
+    return [{**r, "key": i, "short": _short_citation(r["title"])} for i, r in enumerate(ordered, start=1)]
+
+
+def _evidence_scale(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+    scale: dict[int, dict[str, Any]] = {}
+    for row in kg._named_rows("graph/evidence-scale"):
+        rank = int(str(row["rank"]))
+        label = _text(row["label"]) or str(row["grade"]).rsplit("/", 1)[-1]
+        scale.setdefault(rank, {"rank": rank, "label": label, "definition": _text(row["definition"]) or "", "iri": str(row["grade"])})
+    return [scale[r] for r in sorted(scale)]
 
 
 def _care(kg: KnowledgeGraph) -> list[dict[str, Any]]:
@@ -141,18 +212,35 @@ def _care(kg: KnowledgeGraph) -> list[dict[str, Any]]:
     return rows
 
 
-def _edge_attrs(claims: list[Any], provenance: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _edge_attrs(claims: list[Any], provenance: dict[str, dict[str, Any]], keys: dict[str, int]) -> dict[str, Any]:
     """Merge the claims on one (cause, effect) pair into the attributes of one edge."""
+    unknown: dict[str, Any] = {"grade_rank": 0, "sources": [], "source_iris": [], "dois": [], "extension": False}
 
     def strength(claim: Any) -> tuple[int, str]:
-        return (-provenance.get(claim.iri, {}).get("grade_rank", 0), claim.iri)
+        return (-provenance.get(claim.iri, unknown)["grade_rank"], claim.iri)
 
     ordered = sorted(claims, key=strength)
     best = ordered[0]
     locators: list[str] = []
     for claim in ordered:
         locators.extend(loc for loc in claim.locators if loc not in locators)
-    prov = provenance.get(best.iri, {"grade_rank": 0, "sources": []})
+    prov = provenance.get(best.iri, unknown)
+    evidence = []
+    for claim in ordered:
+        p = provenance.get(claim.iri, unknown)
+        evidence.append(
+            {
+                "claim": claim.iri,
+                "sign": int(claim.sign),
+                "grade": claim.grade,
+                "grade_rank": p["grade_rank"],
+                "locators": list(claim.locators),
+                "source": "; ".join(p["sources"]),
+                "doi": "; ".join(p["dois"]),
+                "extension": bool(p["extension"]),
+                "keys": sorted(keys[s] for s in p["source_iris"] if s in keys),
+            }
+        )
     return {
         "sign": int(best.sign),
         "claim": best.iri,
@@ -163,8 +251,12 @@ def _edge_attrs(claims: list[Any], provenance: dict[str, dict[str, Any]]) -> dic
         "locators": locators,
         "paraphrase": best.paraphrase,
         "source": "; ".join(prov["sources"]),
+        "doi": "; ".join(prov["dois"]),
         "claims": sorted(c.iri for c in claims),
         "contested": len({c.sign for c in claims}) > 1,
+        "extension": any(e["extension"] for e in evidence),
+        "source_keys": sorted({k for e in evidence for k in e["keys"]}),
+        "evidence": evidence,
     }
 
 
@@ -203,6 +295,8 @@ def to_networkx(kg: KnowledgeGraph, *, include_isolated: bool = True) -> nx.DiGr
     claims = kg.claims()
     synonyms = _synonyms(kg)
     provenance = _provenance(kg)
+    sources = _extension_sources(provenance)
+    keys = {s["iri"]: s["key"] for s in sources}
 
     by_pair: dict[tuple[str, str], list[Any]] = {}
     incoming: dict[str, list[str]] = {}
@@ -210,7 +304,9 @@ def to_networkx(kg: KnowledgeGraph, *, include_isolated: bool = True) -> nx.DiGr
         by_pair.setdefault((claim.cause, claim.effect), []).append(claim)
         incoming.setdefault(claim.effect, []).append(claim.phase)
 
-    G = nx.DiGraph(name="attachgraph causal graph", version=__version__, care=_care(kg))
+    G = nx.DiGraph(
+        name="attachgraph causal graph", version=__version__, care=_care(kg), sources=sources, evidence_scale=_evidence_scale(kg)
+    )
     linked = {iri for pair in by_pair for iri in pair}
     labels = {c.cause: c.cause_label for c in claims} | {c.effect: c.effect_label for c in claims}
     for iri in sorted(set(concepts) | linked):
@@ -228,9 +324,10 @@ def to_networkx(kg: KnowledgeGraph, *, include_isolated: bool = True) -> nx.DiGr
             informal_definition=concept.informal_definition if concept else None,
             synonyms=synonyms.get(iri, []),
             stage=stage_of(category, incoming.get(iri, [])),
+            extension=not _is_bundled(iri),
         )
     for (cause, effect), pair_claims in sorted(by_pair.items()):
-        G.add_edge(cause, effect, **_edge_attrs(pair_claims, provenance))
+        G.add_edge(cause, effect, **_edge_attrs(pair_claims, provenance, keys))
     return G
 
 
@@ -247,3 +344,21 @@ def summary(G: nx.DiGraph) -> dict[str, int]:
     """
     signs = Counter(data.get("sign", 1) for _, _, data in G.edges(data=True))
     return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "increases": signs[1], "decreases": signs[-1]}
+
+
+def extension_summary(G: nx.DiGraph) -> dict[str, int]:
+    """Count what users' extensions add to a causal graph: claims, links and cited sources.
+
+    ``claims`` counts extension claims, ``links`` the edges that carry at least one, and
+    ``sources`` the works they cite (all zero for the bundled graph alone).
+
+    Examples
+    --------
+    >>> import attachgraph
+    >>> extension_summary(to_networkx(attachgraph.load()))
+    {'claims': 0, 'links': 0, 'sources': 0}
+    """
+    claims = sum(1 for _, _, d in G.edges(data=True) for e in d.get("evidence", ()) if e.get("extension"))
+    links = sum(1 for _, _, d in G.edges(data=True) if d.get("extension"))
+    keys = {k for _, _, d in G.edges(data=True) for k in d.get("source_keys", ())}
+    return {"claims": claims, "links": links, "sources": len(keys)}

@@ -23,6 +23,13 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
     group.add_argument("--path", nargs=2, metavar=("A", "B"), help="the causal paths from concept A to concept B")
     group.add_argument("--max-length", type=int, default=6, metavar="N", help="the longest --path, in links (default: 6)")
     group.add_argument("--phase", choices=_PHASES, help="keep only the links of one life phase")
+    group.add_argument(
+        "--min-grade",
+        metavar="N|NAME",
+        help="keep only links whose evidence reaches this grade: a rank 0-7 of the ontology's scale (0 curator inference, "
+        "1 claim of a narrative source, 2 expert opinion, 3 case report, 4 cross-sectional, 5 cohort/case-control, "
+        "6 randomised trial, 7 systematic review) or a name such as 'cohort study' or RCT",
+    )
     group.add_argument("--interventions", action="store_true", help="include the intervention overlay (switched on)")
     group.add_argument("--title", help="a title of your own")
     group.add_argument("--max-nodes", type=int, default=2000, metavar="N", help="refuse bigger maps (default: 2000; use --focus)")
@@ -103,6 +110,7 @@ def _selection(args: argparse.Namespace) -> dict[str, Any]:
         "interventions": True if args.interventions else None,
         "title": args.title,
         "max_nodes": args.max_nodes,
+        "min_grade": args.min_grade,
     }
 
 
@@ -114,18 +122,39 @@ def _size(path: Path) -> str:
     return f"{path.stat().st_size / 1024:.0f} KB"
 
 
+def _theirs(G: Any, edges: list[tuple[str, str]]) -> tuple[int, int, int]:
+    """Links, claims and cited works from users' extensions among ``edges``."""
+    links = [G.edges[e] for e in edges if G.edges[e].get("extension")]
+    claims = sum(1 for d in links for c in d.get("evidence", ()) if c.get("extension"))
+    works = len({k for d in links for k in d.get("source_keys", ())})
+    return len(links), claims, works
+
+
+def _notice(claims: int) -> str:
+    """The not-medical-advice line, true to a map that holds ``claims`` claims from extensions."""
+    if not claims:
+        return NOT_MEDICAL_ADVICE
+    from ..viz.styles import not_medical_advice
+
+    return not_medical_advice(claims)
+
+
 def _map(args: argparse.Namespace) -> int:
     from ..viz.causal_map import draw_causal_map
 
-    result = draw_causal_map(_graph(args), story=args.story, **_selection(args))
+    G = _graph(args)
+    result = draw_causal_map(G, story=args.story, **_selection(args))
     path = result.write(args.output)
     loops = len(result.loops)
     counts = ", ".join(
         _plural(n, word) for n, word in ((len(result.selection.nodes), "concept"), (len(result.selection.edges), "link"), (loops, "loop"), (len(result.story), "story step"))
     )
     print(f"wrote {path} ({_size(path)}): {result.selection.description}; {counts}")
+    links, claims, works = _theirs(G, result.selection.edges)
+    if links:
+        print(f"{_plural(links, 'link')} rest on your extension ({_plural(claims, 'claim')} citing {_plural(works, 'work')}); each carries a mark such as [1].")
     print("Open it in any web browser; it needs no internet connection.")
-    print(NOT_MEDICAL_ADVICE, file=sys.stderr)
+    print(_notice(claims), file=sys.stderr)
     return 0
 
 
@@ -136,12 +165,16 @@ def _export(args: argparse.Namespace) -> int:
         from ..errors import MapError
 
         raise MapError("PNG is binary: give a file with -o FILE.png")
-    result = export(_graph(args), args.format, args.output, scale=args.scale, **_selection(args))
+    G = _graph(args)
+    result = export(G, args.format, args.output, scale=args.scale, **_selection(args))
     if args.output is None:
         sys.stdout.write(result if isinstance(result, str) else "")
     else:
         print(f"wrote {args.output} ({_size(args.output)}, {args.format})")
-        print(NOT_MEDICAL_ADVICE, file=sys.stderr)
+        from ..viz.views import select
+
+        options = {k: v for k, v in _selection(args).items() if k not in ("interventions", "title")}
+        print(_notice(_theirs(G, select(G, **options).edges)[1]), file=sys.stderr)
     return 0
 
 

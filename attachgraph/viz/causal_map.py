@@ -224,24 +224,62 @@ def _node_info(G: nx.DiGraph, node: str) -> dict[str, Any]:
         "informal": d.get("informal_definition"),
         "synonyms": list(d.get("synonyms", ())),
         "iri": str(d.get("iri", node)),
+        "extension": bool(d.get("extension", False)),
     }
 
 
 def _edge_info(G: nx.DiGraph, u: str, v: str) -> dict[str, Any]:
     d = G.edges[u, v]
     sign = 1 if int(d.get("sign", 1)) > 0 else -1
+    keys = list(d.get("source_keys", ()))
     return {
         "sign": sign,
         "word": styles.SIGN_WORD[sign],
         "mechanism": d.get("mechanism"),
         "phase": d.get("phase"),
         "grade": d.get("grade"),
+        "rank": int(d.get("grade_rank", 1)),
         "locators": list(d.get("locators", ())),
         "paraphrase": d.get("paraphrase"),
         "source": d.get("source"),
+        "doi": d.get("doi") or None,
+        "extension": bool(d.get("extension", False)),
+        "mark": styles.source_mark(keys),
         "claims": list(d.get("claims", [d["claim"]] if d.get("claim") else [])),
+        "evidence": [
+            {
+                "sign": 1 if int(e.get("sign", 1)) > 0 else -1,
+                "grade": e.get("grade"),
+                "rank": int(e.get("grade_rank", 0)),
+                "locators": list(e.get("locators", ())),
+                "source": e.get("source"),
+                "doi": e.get("doi") or None,
+                "mark": styles.source_mark(e.get("keys", ())) if e.get("extension") else "",
+            }
+            for e in d.get("evidence", ())
+        ]
+        if len(d.get("evidence", ())) > 1
+        else [],
         "contested": bool(d.get("contested", False)),
     }
+
+
+def _provenance(G: nx.DiGraph, edges: list[tuple[str, str]]) -> dict[str, Any]:
+    """What the map's links rest on: how many come from extensions, the works they cite, the grades."""
+    extension = [e for e in edges if G.edges[e].get("extension")]
+    claims = sum(1 for e in extension for c in G.edges[e].get("evidence", ({"extension": True},)) if c.get("extension"))
+    keys = {k for e in extension for k in G.edges[e].get("source_keys", ())}
+    sources = [s for s in G.graph.get("sources", ()) if s["key"] in keys]
+    ranks = [int(G.edges[e].get("grade_rank", 1)) for e in edges]
+    present = sorted(set(ranks))
+    grades = []
+    if present:
+        scale = {int(g["rank"]): str(g["label"]) for g in G.graph.get("evidence_scale", ())}
+        for rank in range(present[0], present[-1] + 1):
+            count = sum(1 for r in ranks if r >= rank)
+            if rank in present or rank in scale:
+                grades.append({"rank": rank, "label": scale.get(rank, f"rank {rank}"), "count": count})
+    return {"links": len(extension), "claims": claims, "sources": sources, "grades": grades, "ranks": present}
 
 
 def _overlay_nodes(sub: nx.DiGraph) -> list[str]:
@@ -383,6 +421,7 @@ def draw_causal_map(
     story: bool = False,
     title: str | None = None,
     max_nodes: int = MAX_MAP_NODES,
+    min_grade: int | str | None = None,
 ) -> CausalMap:
     """Draw the causal graph ``G`` as an interactive, self-contained HTML map.
 
@@ -409,6 +448,11 @@ def draw_causal_map(
         The page title (default: from the view).
     max_nodes
         Refuse maps with more concepts than this (default 2,000); narrow them with ``focus``.
+    min_grade
+        Leave out links whose evidence is weaker than this rank or grade of the ontology's
+        evidence scale (0 curator inference .. 7 systematic review; names such as ``"RCT"``
+        work, see :func:`attachgraph.viz.views.resolve_grade`). In the page, the *Evidence*
+        control hides weaker links further, live.
 
     Returns
     -------
@@ -418,11 +462,14 @@ def draw_causal_map(
     Raises
     ------
     attachgraph.MapError
-        Unknown view or phase, no path, too many concepts, or ``story`` with nothing to tell.
+        Unknown view, phase or grade, no path, no link left by ``min_grade``, too many
+        concepts, or ``story`` with nothing to tell.
     attachgraph.UnknownConceptError
         A concept name that matches nothing.
     """
-    selection = select(G, view=view, focus=focus, steps=steps, between=between, max_length=max_length, phase=phase, max_nodes=max_nodes)
+    selection = select(
+        G, view=view, focus=focus, steps=steps, between=between, max_length=max_length, phase=phase, max_nodes=max_nodes, min_grade=min_grade
+    )
     sub = G.edge_subgraph(selection.edges).copy() if selection.edges else G.subgraph(()).copy()
     sub.add_nodes_from((n, G.nodes[n]) for n in selection.nodes)
     sub.graph.update(G.graph)
@@ -473,6 +520,7 @@ def draw_causal_map(
     names.sort()
 
     badges = _loop_badges(loops, positions, selection.edges)
+    provenance = _provenance(G, selection.edges)
     data = {
         "title": title,
         "font": styles.FONT_FAMILY,
@@ -523,16 +571,26 @@ def draw_causal_map(
         "whatifFeedback": whatif_feedback,
         "whatifLength": WHATIF_LENGTH,
         "initialFocus": selection.focus,
+        "grades": provenance["grades"],
+        "minGrade": provenance["ranks"][0] if provenance["ranks"] else 0,
+        "mark": {"fill": styles.MARK_FILL, "text": styles.MARK_TEXT},
     }
     page_js = _template_text("causal_map.js")
     vis_js, vis_css = vis_assets()
-    counts = f"{len(selection.nodes)} concepts, {len(selection.edges)} links, {len(loops)} loops"
+    theirs = f" ({provenance['links']} from your extension)" if provenance["links"] else ""
+    counts = f"{len(selection.nodes)} concepts, {len(selection.edges)} links{theirs}, {len(loops)} loops"
     context = {
         "title": title,
         "description": selection.description[:1].upper() + selection.description[1:],
         "counts": counts,
         "subtitle": counts if title == default_title else f"{default_title} \N{MIDDLE DOT} {counts}",
-        "notice": styles.NOT_MEDICAL_ADVICE,
+        "notice": styles.not_medical_advice(provenance["claims"]),
+        "extension_claims": provenance["claims"],
+        "sources": provenance["sources"],
+        "grades": provenance["grades"],
+        "widths_vary": styles.widths_vary(provenance["ranks"]),
+        "mark_fill": styles.MARK_FILL,
+        "mark_text": styles.MARK_TEXT,
         "version": __version__,
         "vis_version": VIS_VERSION,
         "map_label": f"Causal map: {selection.description}. {counts}.",
@@ -541,7 +599,7 @@ def draw_causal_map(
         "focus_steps": steps if steps in (1, 2, 3, 4) else 2,
         "narrative": _narrative(G, sub, positions),
         "hidden": ", ".join(str(G.nodes[n].get("label", n)) for n in selection.hidden),
-        "edge_rows": [_edge_row(G, u, v) for u, v in selection.edges],
+        "edge_rows": [_edge_row(G, u, v, edge_ids[(u, v)]) for u, v in selection.edges],
         "loop_rows": [
             {"id": lp.id, "polarity": lp.polarity, "name": lp.name, "weakened": ", ".join(weakened_by.get(whole_ids.get(tuple(sorted(lp.nodes)), ""), [])) or "none"}
             for lp in loops
@@ -575,10 +633,16 @@ def _rank_summary(G: nx.DiGraph, r: analysis.InterventionEffect) -> str:
     return "; ".join(parts)
 
 
-def _edge_row(G: nx.DiGraph, u: str, v: str) -> dict[str, Any]:
+def _edge_row(G: nx.DiGraph, u: str, v: str, edge_id: str = "") -> dict[str, Any]:
     d = G.edges[u, v]
     sign = 1 if int(d.get("sign", 1)) > 0 else -1
+    if d.get("extension"):
+        source = " ".join(p for p in (styles.source_mark(d.get("source_keys", ())), d.get("source", ""), d.get("doi", "")) if p)
+    else:
+        source = "the source article"
     return {
+        "id": edge_id,
+        "source": source,
         "cause": G.nodes[u].get("label", u),
         "effect": G.nodes[v].get("label", v),
         "glyph": styles.SIGN_GLYPH[sign],

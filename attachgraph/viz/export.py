@@ -9,8 +9,12 @@
 * ``graphml``, ``gexf`` -- for Gephi, yEd and Cytoscape (with positions and colours);
 * ``cytoscape`` -- Cytoscape.js / Cytoscape desktop JSON (``.cyjs``) with positions.
 
-Every export takes the same selection options as the map (view, focus, path, phase) and is
-byte-for-byte reproducible.
+Every export takes the same selection options as the map (view, focus, path, phase, minimum
+evidence grade) and is byte-for-byte reproducible. Links that rest on a claim from a user's
+extension carry the same citation mark as on the map ("[1]"): drawn beside the sign in SVG and
+PNG, whose legend and list of works resolve it (with the DOI); in the label in Mermaid and DOT;
+as the attributes ``extension``, ``source_keys``, ``source`` and ``doi`` in GraphML, GEXF and
+Cytoscape JSON.
 """
 
 from __future__ import annotations
@@ -73,13 +77,23 @@ class _Scene:
     loops: list[analysis.Loop]
     title: str
     care: list[tuple[str, str]]
+    provenance: dict[str, Any]
+
+    @property
+    def notice(self) -> str:
+        return styles.not_medical_advice(self.provenance["claims"])
+
+    @property
+    def counts(self) -> str:
+        theirs = f" ({self.provenance['links']} from your extension)" if self.provenance["links"] else ""
+        return f"{self.sub.number_of_nodes()} concepts, {self.sub.number_of_edges()} links{theirs}, {len(self.loops)} loops"
 
 
 def _scene(G: nx.DiGraph, *, interventions: bool | None, title: str | None, **options: Any) -> _Scene:
     selection = select(G, **options)
     sub = G.edge_subgraph(selection.edges).copy() if selection.edges else G.subgraph(()).copy()
     sub.add_nodes_from((n, G.nodes[n]) for n in selection.nodes)
-    from .causal_map import _overlay_nodes, _overlay_starts_on
+    from .causal_map import _overlay_nodes, _overlay_starts_on, _provenance
 
     overlay = set(_overlay_nodes(sub))
     show_overlay = _overlay_starts_on(selection, sorted(overlay)) if interventions is None else interventions
@@ -92,7 +106,10 @@ def _scene(G: nx.DiGraph, *, interventions: bool | None, title: str | None, **op
     )
     care = [(a, b) for a, b in care if a in sub and b in sub and not sub.has_edge(a, b)]
     description = selection.description[:1].upper() + selection.description[1:]
-    return _Scene(G, sub, selection, layout.positions, layout.columns, layout.rings, analysis.find_loops(sub), title or description, care)
+    return _Scene(
+        G, sub, selection, layout.positions, layout.columns, layout.rings, analysis.find_loops(sub), title or description, care,
+        _provenance(G, sorted(sub.edges())),
+    )
 
 
 def _label(G: nx.DiGraph, node: str) -> str:
@@ -167,20 +184,22 @@ def _svg(scene: _Scene) -> str:
     width = max(max_x - min_x + 2 * margin, 900)
     left = min_x - margin - (width - (max_x - min_x + 2 * margin)) / 2
     legend_h = _legend_rows(scene, width - 2 * margin) * 34 + 28
-    height = (max_y - top) + margin + legend_h + 40
+    cited = _source_lines(scene, width - 2 * margin)
+    notice = _wrap_text(f"{scene.notice} attachgraph {__version__}.", width - 2 * margin, 7.3)
+    notice_y = max_y + margin + legend_h + 18 + len(cited) * 20
+    height = (notice_y - top) + 22 + (len(notice) - 1) * 17
     out: list[str] = []
     w = out.append
     w(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="{left:.1f} {top:.1f} {width:.1f} {height:.1f}" font-family="{_e(styles.FONT_FAMILY)}">')
     w(f"<title>{_e(scene.title)}</title>")
-    w(f"<desc>{_e(styles.NOT_MEDICAL_ADVICE)} Made with attachgraph {_e(__version__)}.</desc>")
+    w(f"<desc>{_e(scene.notice)} Made with attachgraph {_e(__version__)}.</desc>")
     w("<defs>")
     for name, colour in (("pos", styles.POSITIVE), ("neg", styles.NEGATIVE), ("care", "#595959")):
         w(f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
     w("</defs>")
     w(f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{styles.BACKGROUND}"/>')
     w(f'<text x="{left + margin:.1f}" y="{top + 38:.1f}" font-size="26" font-weight="bold" fill="{styles.TEXT}">{_e(scene.title)}</text>')
-    counts = f"{sub.number_of_nodes()} concepts, {sub.number_of_edges()} links, {len(scene.loops)} loops"
-    w(f'<text x="{left + margin:.1f}" y="{top + 62:.1f}" font-size="15" fill="#444444">{_e(counts)}</text>')
+    w(f'<text x="{left + margin:.1f}" y="{top + 62:.1f}" font-size="15" fill="#444444">{_e(scene.counts)}</text>')
     # stage headers with their colour chips
     for x, stage in scene.columns:
         style = styles.STAGE_STYLES[stage]
@@ -188,8 +207,10 @@ def _svg(scene: _Scene) -> str:
         w(f'<text x="{x - 50:.1f}" y="{header_y + 6:.1f}" font-size="17" font-weight="bold" fill="#333333">{_e(stage.upper())}</text>')
     for cx, cy, r, _ in scene.rings:
         w(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#b9b9b9" stroke-width="2" stroke-dasharray="6 8"/>')
-    # links first, then their signs, then the concepts on top
-    glyphs = []
+    # links first, then their signs, then the concepts, then the marks of extension links on top
+    glyphs: list[str] = []
+    pending: list[tuple[str, Any, bool, str]] = []
+    signs: list[tuple[float, float]] = []
     links = [(u, v, None) for u, v in sorted(sub.edges())] + [(a, b, "care") for a, b in scene.care]
     for u, v, kind in links:
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -214,6 +235,10 @@ def _svg(scene: _Scene) -> str:
         glyphs.append(
             f'<text x="{mx:.1f}" y="{my + 11:.1f}" font-size="34" font-weight="bold" text-anchor="middle" fill="{style.colour}" stroke="#ffffff" stroke-width="8" paint-order="stroke" aria-label="{style.word}">{style.glyph}</text>'
         )
+        mark = styles.source_mark(data.get("source_keys", ())) if data.get("extension") else ""
+        if mark:
+            pending.append((mark, ((sx, sy), (qx, qy), (ex, ey)), bend != 0, f"from your extension: {data.get('source', '')}"))
+        signs.append((mx, my))
     out.extend(glyphs)
     for n in sorted(sub, key=str):
         lines, bw, bh = boxes[n]
@@ -227,6 +252,10 @@ def _svg(scene: _Scene) -> str:
         for i, line in enumerate(lines):
             w(f'<text x="{x}" y="{first + i * _LINE:.1f}" font-size="{_FONT_SIZE}" text-anchor="middle" fill="{styles.TEXT}">{_e(line)}</text>')
         w("</g>")
+    # marks are placed once every sign is known, so that no mark hides a sign or a concept
+    obstacles = [(pos[n][0], pos[n][1], boxes[n][1], boxes[n][2]) for n in sub] + [(x, y, 26.0, 32.0) for x, y in signs]
+    for mark, curve, bent, title in pending:
+        out.append(_svg_mark(mark, curve, bent, obstacles, title))
     from .causal_map import _clockwise, _loop_badges
 
     badges = _loop_badges(scene.loops, pos, list(sub.edges()))
@@ -239,15 +268,54 @@ def _svg(scene: _Scene) -> str:
         w(f'<text x="{bx}" y="{by + 6}" font-size="16" font-weight="bold" text-anchor="middle" fill="{styles.TEXT}">{_e(loop.id)}</text>')
         w(f'<text x="{bx + 27}" y="{by - 8}" font-size="15" text-anchor="middle" fill="{styles.TEXT}">{arrow}</text></g>')
     _svg_legend(w, left + margin, max_y + margin, width - 2 * margin, scene)
-    w(f'<text x="{left + margin:.1f}" y="{max_y + margin + legend_h + 18:.1f}" font-size="13" fill="#444444">{_e(styles.NOT_MEDICAL_ADVICE)} attachgraph {_e(__version__)}.</text>')
+    for i, line in enumerate(cited):
+        w(f'<text x="{left + margin:.1f}" y="{max_y + margin + legend_h + 14 + i * 20:.1f}" font-size="14" fill="{styles.TEXT}">{_e(line)}</text>')
+    for i, line in enumerate(notice):
+        w(f'<text x="{left + margin:.1f}" y="{notice_y + i * 17:.1f}" font-size="13" fill="#444444">{_e(line)}</text>')
     w("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _svg_legend(w: Any, x: float, y: float, width: float, scene: _Scene) -> None:
-    rows = _legend_rows(scene, width)
-    w(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{rows * 34 + 18}" rx="6" fill="#ffffff" stroke="#9a9a9a"/>')
-    cx, cy = x + 14, y + 26
+_MARK_FONT = 17
+
+
+def _mark_width(mark: str) -> float:
+    return len(mark) * _MARK_FONT * 0.62 + 10
+
+
+def _svg_mark(
+    mark: str,
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
+    bent: bool,
+    obstacles: list[tuple[float, float, float, float]],
+    title: str,
+) -> str:
+    """The citation mark of an extension link, at the first spot near its sign that covers no
+    concept and no sign: right of the sign, left, above, below, then further along the link."""
+    (sx, sy), (qx, qy), (ex, ey) = curve
+    w, h = _mark_width(mark), 24.0
+
+    def point(t: float) -> tuple[float, float]:
+        if bent:
+            a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+            return a * sx + b * qx + c * ex, a * sy + b * qy + c * ey
+        return sx + (ex - sx) * t, sy + (ey - sy) * t
+
+    def clear(x: float, y: float) -> bool:
+        return all(abs(x - ox) > (ow + w) / 2 + 3 or abs(y - oy) > (oh + h) / 2 + 3 for ox, oy, ow, oh in obstacles)
+
+    mx, my = point(0.5)
+    spots = [(mx + 16 + w / 2, my), (mx - 16 - w / 2, my), (mx, my - 32), (mx, my + 32)]
+    spots += [point(t) for t in (0.35, 0.65, 0.25, 0.75)]
+    x, y = next((p for p in spots if clear(*p)), spots[2])
+    return (
+        f'<g><title>{_e(title)}</title><rect x="{x - w / 2:.1f}" y="{y - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" rx="5" fill="{styles.MARK_FILL}"/>'
+        f'<text x="{x:.1f}" y="{y + 6:.1f}" font-size="{_MARK_FONT}" font-weight="bold" text-anchor="middle" fill="{styles.MARK_TEXT}">{_e(mark)}</text></g>'
+    )
+
+
+def _legend_items(scene: _Scene) -> list[tuple[str, str]]:
+    """The legend of a static drawing: (SVG of the sample, with {x} {y} ... slots; its text)."""
     items: list[tuple[str, str]] = []
     for sign in (1, -1):
         style = styles.edge_style(sign)
@@ -258,6 +326,16 @@ def _svg_legend(w: Any, x: float, y: float, width: float, scene: _Scene) -> None
             f"{style.glyph} {style.word}",
         ))
     items.append(('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="#1a1a1a" stroke-width="2.5" stroke-dasharray="7 5"/>', "inferred by curators"))
+    if styles.widths_vary(scene.provenance["ranks"]):
+        items.append((
+            '<line x1="{x}" y1="{yr}" x2="{x2}" y2="{yr}" stroke="#1a1a1a" stroke-width="2"/><line x1="{x}" y1="{yb}" x2="{x2}" y2="{yb}" stroke="#1a1a1a" stroke-width="5"/>',
+            "thicker line: stronger evidence",
+        ))
+    if scene.provenance["sources"]:
+        items.append((
+            f'<rect x="{{x}}" y="{{yr}}" width="36" height="20" rx="4" fill="{styles.MARK_FILL}"/><text x="{{xm}}" y="{{yt2}}" font-size="13" font-weight="bold" text-anchor="middle" fill="{styles.MARK_TEXT}">[1]</text>',
+            "from your extension: the work [n] listed below",
+        ))
     items.append(('<circle cx="{xm}" cy="{y}" r="11" fill="#fff" stroke="#1a1a1a" stroke-width="2.5"/><text x="{xm}" y="{yt2}" font-size="11" font-weight="bold" text-anchor="middle">R</text>', "reinforcing loop"))
     items.append(('<circle cx="{xm}" cy="{y}" r="11" fill="#fff" stroke="#1a1a1a" stroke-width="2.5" stroke-dasharray="4 3"/><text x="{xm}" y="{yt2}" font-size="11" font-weight="bold" text-anchor="middle">B</text>', "balancing loop"))
     for kind, (radius, words) in styles.SHAPE_KINDS.items():
@@ -267,28 +345,56 @@ def _svg_legend(w: Any, x: float, y: float, width: float, scene: _Scene) -> None
     for stage in stages:
         style = styles.STAGE_STYLES[stage]
         items.append((f'<rect x="{{x}}" y="{{yr}}" width="36" height="18" fill="{style.fill}" stroke="{style.border}" stroke-width="2"/>', stage))
-    ix, iy = cx, cy
-    for shape, text in items:
+    return items
+
+
+def _legend_flow(items: list[tuple[str, str]], width: float) -> list[tuple[int, float]]:
+    """Row and x offset of each legend item, wrapping at ``width``."""
+    placed, row, used = [], 0, 0.0
+    for _, text in items:
         item_width = 44 + len(text) * 7.8 + 26
-        if ix + item_width > x + width and ix > cx:
-            ix, iy = cx, iy + 34
-        w(shape.format(x=f"{ix:.1f}", x2=f"{ix + 34:.1f}", xm=f"{ix + 17:.1f}", y=f"{iy:.1f}", yt=f"{iy - 3:.1f}", yt2=f"{iy + 4:.1f}", yr=f"{iy - 9:.1f}"))
+        if used + item_width > width - 14 and used > 0:
+            row, used = row + 1, 0.0
+        placed.append((row, used))
+        used += item_width
+    return placed
+
+
+def _svg_legend(w: Any, x: float, y: float, width: float, scene: _Scene) -> None:
+    items = _legend_items(scene)
+    flow = _legend_flow(items, width)
+    rows = flow[-1][0] + 1 if flow else 1
+    w(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{rows * 34 + 18}" rx="6" fill="#ffffff" stroke="#9a9a9a"/>')
+    for (shape, text), (row, offset) in zip(items, flow):
+        ix, iy = x + 14 + offset, y + 26 + row * 34
+        w(shape.format(x=f"{ix:.1f}", x2=f"{ix + 34:.1f}", xm=f"{ix + 17:.1f}", y=f"{iy:.1f}", yt=f"{iy - 3:.1f}", yt2=f"{iy + 4:.1f}", yr=f"{iy - 9:.1f}", yb=f"{iy + 5:.1f}"))
         w(f'<text x="{ix + 44:.1f}" y="{iy + 5:.1f}" font-size="14" fill="{styles.TEXT}">{_e(text)}</text>')
-        ix += item_width
 
 
 def _legend_rows(scene: _Scene, width: float) -> int:
     """How many rows :func:`_svg_legend` needs (the same flow, without drawing)."""
-    texts = ["+ increases", "- decreases", "inferred by curators", "reinforcing loop", "balancing loop"]
-    texts += [words for _, words in styles.SHAPE_KINDS.values()]
-    texts += [s for s in STAGES if any(scene.sub.nodes[n].get("stage") == s for n in scene.sub)]
-    rows, used = 1, 0.0
-    for text in texts:
-        item_width = 44 + len(text) * 7.8 + 26
-        if used + item_width > width - 14 and used > 0:
-            rows, used = rows + 1, 0.0
-        used += item_width
-    return rows
+    flow = _legend_flow(_legend_items(scene), width)
+    return flow[-1][0] + 1 if flow else 1
+
+
+def _wrap_text(text: str, width: float, char_width: float, indent: str = "") -> list[str]:
+    """Lines of at most ``width`` pixels (at ``char_width`` per character); later lines indented."""
+    limit = max(20, int(width // char_width))
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word if not lines else indent + word)
+    return lines
+
+
+def _source_lines(scene: _Scene, width: float) -> list[str]:
+    """The works cited by extension links of the drawing, "[n] citation DOI", wrapped to ``width``."""
+    lines: list[str] = []
+    for src in scene.provenance["sources"]:
+        lines += _wrap_text(f"[{src['key']}] {src['title']}" + (f" {src['doi']}" if src["doi"] else ""), width, 7.9, "    ")
+    return ["Works cited by your extension (not checked by attachgraph):", *lines] if lines else []
 
 
 # --- PNG ---------------------------------------------------------------------
@@ -372,7 +478,7 @@ def _mermaid_text(text: str) -> str:
 def _mermaid(scene: _Scene) -> str:
     G, sub = scene.G, scene.sub
     ids = {n: f"n{i}" for i, n in enumerate(sorted(sub, key=str))}
-    out = [f"%% {scene.title}", f"%% {styles.NOT_MEDICAL_ADVICE}", "flowchart LR"]
+    out = [f"%% {scene.title}", f"%% {scene.notice}", "flowchart LR"]
     for s, stage in enumerate([*STAGES, "other"]):
         members = sorted((n for n in sub if (sub.nodes[n].get("stage") if sub.nodes[n].get("stage") in STAGES else "other") == stage), key=lambda n: (scene.positions[n], str(n)))
         if not members:
@@ -389,7 +495,8 @@ def _mermaid(scene: _Scene) -> str:
         data = sub.edges[u, v]
         style = styles.edge_style(int(data.get("sign", 1)), int(data.get("grade_rank", 1)))
         arrow = "-.->" if style.dashed else "-->"
-        out.append(f'  {ids[u]} {arrow}|"{style.glyph}"| {ids[v]}')
+        mark = f" {styles.source_mark(data.get('source_keys', ()))}" if data.get("extension") else ""
+        out.append(f'  {ids[u]} {arrow}|"{style.glyph}{mark}"| {ids[v]}')
         styles_by_index.setdefault(f"stroke:{style.colour},stroke-width:{style.width}px,color:{style.colour}", []).append(i)
     for j, (a, b) in enumerate(scene.care, start=len(edges)):
         out.append(f'  {ids[a]} -.->|"includes"| {ids[b]}')
@@ -406,6 +513,8 @@ def _mermaid(scene: _Scene) -> str:
         out.append(f"  class {','.join(heavy)} intervention")
     for style_text, indices in styles_by_index.items():
         out.append(f"  linkStyle {','.join(map(str, indices))} {style_text}")
+    for src in scene.provenance["sources"]:
+        out.append(f"%% [{src['key']}] from your extension: {' '.join((src['title'] + ' ' + src['doi']).split())}")
     return "\n".join(out) + "\n"
 
 
@@ -413,12 +522,18 @@ def _dot_text(text: object) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _dot_label(scene: _Scene) -> str:
+    lines = [scene.title, scene.notice]
+    lines += [f"[{s['key']}] from your extension: {s['title']}" + (f" {s['doi']}" if s["doi"] else "") for s in scene.provenance["sources"]]
+    return "\n".join(lines)
+
+
 def _dot(scene: _Scene) -> str:
     G, sub = scene.G, scene.sub
     font = "DejaVu Sans"
     out = [
         "digraph attachgraph {",
-        f"  graph [rankdir=LR, labelloc=t, fontname={_dot_text(font)}, label={_dot_text(scene.title + chr(10) + styles.NOT_MEDICAL_ADVICE)}];",
+        f"  graph [rankdir=LR, labelloc=t, fontname={_dot_text(font)}, label={_dot_text(_dot_label(scene))}];",
         f"  node [shape=box, style=filled, fontname={_dot_text(font)}, fontcolor={_dot_text(styles.TEXT)}];",
         f"  edge [fontname={_dot_text(font)}, fontsize=22];",
     ]
@@ -444,8 +559,9 @@ def _dot(scene: _Scene) -> str:
         data = sub.edges[u, v]
         style = styles.edge_style(int(data.get("sign", 1)), int(data.get("grade_rank", 1)))
         extra = ", style=dashed" if style.dashed else ""
+        mark = f" {styles.source_mark(data.get('source_keys', ()))}" if data.get("extension") else ""
         out.append(
-            f"  {_dot_text(u)} -> {_dot_text(v)} [label={_dot_text(style.glyph)}, color={_dot_text(style.colour)}, "
+            f"  {_dot_text(u)} -> {_dot_text(v)} [label={_dot_text(style.glyph + mark)}, color={_dot_text(style.colour)}, "
             f"fontcolor={_dot_text(style.colour)}, penwidth={style.width}, tooltip={_dot_text(style.word)}{extra}];"
         )
     for a, b in scene.care:
@@ -472,7 +588,7 @@ def _flat_graph(scene: _Scene, *, with_viz: bool = False) -> nx.DiGraph:
 
     H = nx.DiGraph()
     H.graph["name"] = scene.title
-    H.graph["note"] = styles.NOT_MEDICAL_ADVICE
+    H.graph["note"] = scene.notice
     for n in sorted(scene.sub, key=str):
         d = scene.sub.nodes[n]
         attrs = {k: _flat(v) for k, v in sorted(d.items()) if k != "viz"}
@@ -485,7 +601,8 @@ def _flat_graph(scene: _Scene, *, with_viz: bool = False) -> nx.DiGraph:
         H.add_node(n, **attrs)
     for u, v in sorted(scene.sub.edges()):
         d = scene.sub.edges[u, v]
-        attrs = {k: _flat(v2) for k, v2 in sorted(d.items())}
+        # "evidence" (one record per claim) has no flat form; its parts are the edge's own attributes
+        attrs = {k: _flat(v2) for k, v2 in sorted(d.items()) if k != "evidence"}
         style = styles.edge_style(int(d.get("sign", 1)), int(d.get("grade_rank", 1)))
         attrs.update({"glyph": style.glyph, "colour": style.colour, "kind": "causal"})
         if with_viz:
@@ -526,7 +643,7 @@ def _cytoscape(scene: _Scene) -> str:
         "target_cytoscapejs_version": "~2.1",
         "directed": True,
         "multigraph": False,
-        "data": {"name": scene.title, "note": styles.NOT_MEDICAL_ADVICE},
+        "data": {"name": scene.title, "note": scene.notice},
         "elements": elements,
     }
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -550,12 +667,14 @@ def export(
     title: str | None = None,
     scale: float | None = None,
     max_nodes: int = MAX_MAP_NODES,
+    min_grade: int | str | None = None,
 ) -> str | bytes:
     """Export the causal map as ``format`` (see :data:`EXPORT_FORMATS`).
 
     Returns the text (bytes for PNG) and, when ``path`` is given, also writes it there
     atomically. The selection options are those of :func:`attachgraph.viz.draw_causal_map`;
-    ``interventions`` adds the treatment layer (default: only in the treatment view).
+    ``interventions`` adds the treatment layer (default: only in the treatment view), and
+    ``min_grade`` leaves out links whose evidence is weaker (a rank 0..7 or a grade name).
 
     Examples
     --------
@@ -569,7 +688,7 @@ def export(
         raise MapError(f"unknown export format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
     scene = _scene(
         G, view=view, focus=focus, steps=steps, between=between, max_length=max_length, phase=phase, max_nodes=max_nodes,
-        interventions=interventions, title=title,
+        interventions=interventions, title=title, min_grade=min_grade,
     )
     result: str | bytes
     if format == "png":

@@ -4,7 +4,12 @@ Polarity is never shown by colour alone: every link carries a large sign ("+" in
 "\N{MINUS SIGN}" decreases) and a colour from the Okabe-Ito palette, which stays distinct for
 the common forms of colour blindness: blue ``#0072B2`` for "+", vermillion ``#D55E00`` for
 "\N{MINUS SIGN}". Links the curators inferred (evidence rank 0) are dashed; stronger evidence
-draws a thicker line.
+draws a thicker line (:data:`EDGE_WIDTH`).
+
+Links that rest on a claim from a user's extension, not on the bundled article, carry a citation
+mark: a dark tag with the number of the cited work, "[1]", "[2]", ... (:func:`source_mark`),
+which the legend resolves ("from your extension: Example A. (2024)"). So a user claim never looks
+like one of the article's, whatever its grade.
 
 Concepts are coloured by stage (the columns of the map, light fills with dark text and a dark
 border, all at WCAG contrast) and shaped by kind: square-cornered boxes for experiences, acts
@@ -19,6 +24,8 @@ from dataclasses import dataclass
 __all__ = [
     "BACKGROUND",
     "EDGE_WIDTH",
+    "MARK_FILL",
+    "MARK_TEXT",
     "FONT_FAMILY",
     "LABEL_WIDTH",
     "NEGATIVE",
@@ -33,7 +40,10 @@ __all__ = [
     "contrast",
     "edge_style",
     "node_style",
+    "not_medical_advice",
     "shape_kind",
+    "source_mark",
+    "widths_vary",
 ]
 
 #: Colour of "+" links (Okabe-Ito blue).
@@ -53,10 +63,55 @@ SIGN_WORD = {1: "increases", -1: "decreases"}
 #: Line width of a link by evidence rank 0..7 (curator inference .. systematic review).
 EDGE_WIDTH = {0: 2.5, 1: 2.5, 2: 3.0, 3: 3.0, 4: 3.5, 5: 4.0, 6: 4.5, 7: 5.0}
 
+#: Fill and text colour of the citation mark on links from users' extensions (21:1 contrast).
+MARK_FILL = "#1A1A1A"
+MARK_TEXT = "#FFFFFF"
+
 NOT_MEDICAL_ADVICE = (
     "Not medical advice: this map shows what one narrative article claims, for research and teaching. "
     "It is no guide to diagnosis or treatment."
 )
+
+
+def not_medical_advice(extension_claims: int = 0) -> str:
+    """Return the not-medical-advice line, true to what the map holds.
+
+    Examples
+    --------
+    >>> not_medical_advice() == NOT_MEDICAL_ADVICE
+    True
+    >>> not_medical_advice(7)[:95]
+    'Not medical advice: this map shows what one narrative article claims, plus 7 claims from your e'
+    """
+    if extension_claims <= 0:
+        return NOT_MEDICAL_ADVICE
+    claims = "1 claim" if extension_claims == 1 else f"{extension_claims} claims"
+    return (
+        f"Not medical advice: this map shows what one narrative article claims, plus {claims} from your extension(s), "
+        "for research and teaching. It is no guide to diagnosis or treatment."
+    )
+
+
+def source_mark(keys: list[int] | tuple[int, ...]) -> str:
+    """Return the citation mark of a link from an extension: "[2]", "[1, 3]" ("" for none).
+
+    Examples
+    --------
+    >>> source_mark([2]), source_mark([1, 3]), source_mark([])
+    ('[2]', '[1, 3]', '')
+    """
+    return f"[{', '.join(str(k) for k in keys)}]" if keys else ""
+
+
+def widths_vary(ranks: list[int] | set[int]) -> bool:
+    """True when links of these evidence ranks are drawn at more than one width (legend it then).
+
+    Examples
+    --------
+    >>> widths_vary({0, 1}), widths_vary({1, 5})
+    (False, True)
+    """
+    return len({EDGE_WIDTH[max(0, min(7, int(r)))] for r in ranks}) > 1
 
 
 @dataclass(frozen=True)

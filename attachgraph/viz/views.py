@@ -15,7 +15,8 @@ Ready-made views (``view=``):
     interventions, levels of care and therapeutic processes, and what they act on.
 
 ``focus=`` (a concept and ``steps``) or ``between=`` (two concepts) choose the concepts instead
-of a view; ``phase=`` then keeps only the links of one life phase.
+of a view; ``phase=`` then keeps only the links of one life phase, and ``min_grade=`` only the
+links whose evidence reaches a rank of the ontology's evidence scale (:func:`resolve_grade`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from typing import TYPE_CHECKING
 from .. import analysis
 from ..errors import MapError
 from ..namespaces import AG
-from .styles import SIGN_WORD
+from .styles import SIGN_WORD, source_mark
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["MAX_MAP_NODES", "VIEWS", "Selection", "StoryStep", "select", "story_steps"]
+__all__ = ["MAX_MAP_NODES", "VIEWS", "Selection", "StoryStep", "grade_label", "resolve_grade", "select", "story_steps"]
 
 VIEWS: dict[str, str] = {
     "whole": "the whole causal map",
@@ -63,6 +64,7 @@ class Selection:
     paths: list[analysis.SignedPath] = field(default_factory=list)
     phase: str | None = None
     hidden: list[str] = field(default_factory=list)
+    min_grade: int | None = None
 
 
 @dataclass
@@ -90,6 +92,65 @@ def _need(G: nx.DiGraph, iri: str, view: str) -> str:
 
 def _loops_through(G: nx.DiGraph, node: str) -> list[analysis.Loop]:
     return [loop for loop in analysis.find_loops(G) if node in loop.nodes]
+
+
+def grade_label(G: nx.DiGraph, rank: int) -> str:
+    """The label of an evidence rank on the graph's scale ("rank N" if the graph has no scale).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> grade_label(nx.DiGraph(), 5)
+    'rank 5'
+    """
+    for grade in G.graph.get("evidence_scale", ()):
+        if grade["rank"] == rank:
+            return str(grade["label"])
+    return f"rank {rank}"
+
+
+def resolve_grade(G: nx.DiGraph, value: int | str) -> int:
+    """Return the evidence rank named by ``value``: a rank, a grade label, its CURIE or a common name.
+
+    The scale is the ontology's (``G.graph["evidence_scale"]``, from
+    :func:`attachgraph.network.to_networkx`): ranks 0 (curator inference) to 7 (systematic
+    review). Names are compared as a reader would (case, accents and hyphens ignored), and
+    everyday names work as in extension tables: ``RCT``, ``cohort study``, ``meta-analysis``.
+
+    Raises
+    ------
+    MapError
+        For a name or rank that is not on the scale (the message lists the scale).
+
+    Examples
+    --------
+    >>> import attachgraph
+    >>> from attachgraph.network import to_networkx
+    >>> G = to_networkx(attachgraph.load())
+    >>> resolve_grade(G, "RCT"), resolve_grade(G, "cohort or case-control study"), resolve_grade(G, "2")
+    (6, 5, 2)
+    """
+    from ..extend import _GRADE_ALIASES  # the everyday grade names that extension tables accept too
+    from ..graph import normalize_name
+
+    scale = list(G.graph.get("evidence_scale", ()))
+    ranks = {int(g["rank"]) for g in scale} or set(range(8))
+    names: dict[str, int] = {}
+    for grade in scale:
+        local = str(grade["iri"]).removeprefix(AG)
+        for key in (grade["label"], local, local.removeprefix("grade-"), "ag:" + local, grade["iri"], *str(grade["label"]).split(" or ")):
+            names.setdefault(normalize_name(str(key)), int(grade["rank"]))
+    by_local = {str(g["iri"]).removeprefix(AG): int(g["rank"]) for g in scale}
+    for alias, local in _GRADE_ALIASES.items():
+        if local in by_local:
+            names.setdefault(normalize_name(alias), by_local[local])
+    text = normalize_name(str(value))
+    if text.lstrip("-").isdigit() and int(text) in ranks:
+        return int(text)
+    if text in names:
+        return names[text]
+    listing = "; ".join(f"{g['rank']} {g['label']}" for g in scale) or "0 (weakest) to 7 (strongest)"
+    raise MapError(f"unknown evidence grade {str(value)!r}; give a rank or a grade of the scale: {listing}")
 
 
 def _view_nodes(G: nx.DiGraph, view: str) -> set[str]:
@@ -122,14 +183,18 @@ def select(
     max_length: int = 6,
     phase: str | None = None,
     max_nodes: int = MAX_MAP_NODES,
+    min_grade: int | str | None = None,
 ) -> Selection:
     """Choose the concepts and links to draw.
+
+    ``min_grade`` (a rank or grade name, see :func:`resolve_grade`) keeps only the links whose
+    evidence reaches it, and the concepts they join.
 
     Raises
     ------
     MapError
-        For an unknown view or phase, a path with no connection, or a selection above
-        ``max_nodes`` concepts (the message suggests ``--focus``).
+        For an unknown view, phase or grade, a path with no connection, a grade that leaves no
+        link, or a selection above ``max_nodes`` concepts (the message suggests ``--focus``).
     UnknownConceptError
         When ``focus`` or a path end names no concept.
     """
@@ -153,6 +218,8 @@ def select(
     else:
         nodes = _view_nodes(G, view)
         description = VIEWS[view]
+        if view == "recovery" and any(d.get("extension") for _, _, d in G.edges(data=True)):
+            description = "what the claims say happens in recovery"  # the article's and the user's
     sub = G.subgraph(nodes)
     edges = sorted(sub.edges())
     if phase is not None:
@@ -162,6 +229,20 @@ def select(
         keep = {n for e in edges for n in e} | ({focus_node} if focus_node else set())
         nodes = {n for n in nodes if n in keep}
         description += f" (links of the {phase} phase)"
+    rank = None if min_grade is None else resolve_grade(G, min_grade)
+    if rank is not None:
+        before = edges
+        edges = [(u, v) for u, v in edges if int(G.edges[u, v].get("grade_rank", 0)) >= rank]
+        if before and not edges:
+            best = max(int(G.edges[e].get("grade_rank", 0)) for e in before)
+            raise MapError(
+                f"no link of this map has evidence of at least {grade_label(G, rank)} (rank {rank}); the strongest here is "
+                f"{grade_label(G, best)} (rank {best}): lower --min-grade, or add stronger evidence with an extension"
+            )
+        keep = {n for e in edges for n in e} | ({focus_node} if focus_node else set())
+        nodes = {n for n in nodes if n in keep}
+        if rank > min((int(G.edges[e].get("grade_rank", 0)) for e in before), default=rank):
+            description += f" (evidence of at least {grade_label(G, rank)})"
     if len(nodes) > max_nodes:
         raise MapError(
             f"this map would draw {len(nodes):,} concepts, more than {max_nodes:,}: no classroom map; "
@@ -178,6 +259,7 @@ def select(
         paths=paths,
         phase=phase,
         hidden=hidden if view == "whole" and focus is None and between is None else [],
+        min_grade=rank,
     )
 
 
@@ -191,6 +273,8 @@ def _edge_caption(G: nx.DiGraph, u: str, v: str) -> str:
     sentence = f"{_label(G, u)} {SIGN_WORD[1 if data.get('sign', 1) > 0 else -1]} {_label(G, v)}."
     extra = f" {data['paraphrase']}" if data.get("paraphrase") else ""
     evidence = f" (source: {where}; {grade})" if where or grade else ""
+    if data.get("extension"):
+        evidence = f" (from your extension {source_mark(data.get('source_keys', ()))}: {where}; {grade})"
     return sentence + extra + evidence
 
 
@@ -228,25 +312,29 @@ def story_steps(
     The default story follows the source's main line: inconsistent caregiving -> (the
     stress-system route) -> substance use; the loops through substance use, reinforcing first;
     how attachment trauma reaches relapse risk in recovery; and what the best-ranked
-    intervention acts on (from ``ranking``, computed when not given). Steps whose concepts
-    are not in the selection are left out.
+    intervention acts on (from ``ranking``, computed when not given). Steps whose links are
+    not all on the map (left out by the view, ``phase`` or ``min_grade``) are left out.
     """
     shown = set(selection.nodes)
+    links = set(selection.edges)
     if selection.paths:
-        path = selection.paths[0]
+        told = [p for p in selection.paths if set(p.edges) <= links]
+        if not told:
+            return []
+        path = told[0]
         return _path_steps(G, path, f"A path of {path.length} links with a net sign of {'+' if path.sign > 0 else chr(0x2212)}.")
     steps: list[StoryStep] = []
     if CAREGIVING in shown and SUBSTANCE_USE in shown:
         route = _prefer(analysis.signed_paths(G, CAREGIVING, SUBSTANCE_USE, max_length=6), G, "neurobiology")
-        if route and set(route.nodes) <= shown:
+        if route and set(route.edges) <= links:
             steps += _path_steps(G, route, "It starts in early childhood.")
     if SUBSTANCE_USE in shown:
         for loop in _loops_through(G, SUBSTANCE_USE):
-            if set(loop.nodes) <= shown:
+            if set(loop.edges) <= links:
                 steps.append(_loop_step(G, loop))
     if ATTACHMENT_TRAUMA in shown and RELAPSE_RISK in shown:
         route = _prefer(analysis.signed_paths(G, ATTACHMENT_TRAUMA, RELAPSE_RISK, max_length=4), G, "psychology")
-        if route and set(route.nodes) <= shown:
+        if route and set(route.edges) <= links:
             steps += _path_steps(G, route, "Years later, in recovery:")
     if ranking is None:
         ranking = analysis.intervention_overlay(G, only=shown) if steps else []

@@ -14,6 +14,13 @@
   var outLinks = {}, inLinks = {};
   data.nodes.forEach(function (n) { base.nodes[n.id] = n; outLinks[n.id] = []; inLinks[n.id] = []; });
   data.edges.forEach(function (e) { base.edges[e.id] = e; outLinks[e.from].push(e.id); inLinks[e.to].push(e.id); });
+  // evidence: each causal link's rank on the ontology's scale; a concept's strongest link
+  var nodeMaxRank = {};
+  data.edges.forEach(function (e) {
+    var ei = edgeInfo[e.id];
+    if (!ei) return;  // an "includes" link of a level of care: no evidence of its own
+    [e.from, e.to].forEach(function (n) { nodeMaxRank[n] = Math.max(nodeMaxRank[n] === undefined ? -1 : nodeMaxRank[n], ei.rank); });
+  });
   var loopsOf = {};
   data.loops.forEach(function (loop) { loop.nodes.forEach(function (n) { (loopsOf[n] = loopsOf[n] || []).push(loop.id); }); });
 
@@ -22,13 +29,29 @@
   var container = $('ag-map');
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
 
-  var state = { overlay: !!data.overlay.on, focus: null, highlight: null, selected: null, story: -1, whatif: null, linkCursor: null };
+  var state = { overlay: !!data.overlay.on, focus: null, highlight: null, selected: null, story: -1, whatif: null, linkCursor: null, minRank: data.minGrade };
 
   // --- drawing the view -------------------------------------------------
+  // under the evidence filter, a concept whose links are all hidden goes too (concepts without
+  // causal links, such as a level of care's targets, are left to the other rules)
+  function gradeHidesNode(id) {
+    if (state.minRank <= data.minGrade || nodeMaxRank[id] === undefined) return false;
+    if (nodeMaxRank[id] < state.minRank) return true;
+    return !outLinks[id].concat(inLinks[id]).some(function (eid) {
+      var e = base.edges[eid], other = e.from === id ? e.to : e.from;
+      return edgeInfo[eid] && edgeInfo[eid].rank >= state.minRank && (state.overlay || (!overlayNodes.has(other) && !overlayEdges.has(eid)));
+    });
+  }
+  function gradeHidesEdge(eid) { return !!edgeInfo[eid] && edgeInfo[eid].rank < state.minRank; }
   function isHidden(id) {
     if (!state.overlay && overlayNodes.has(id)) return true;
     if (state.focus && !state.focus.has(id)) return true;
+    if (gradeHidesNode(id)) return true;
     return false;
+  }
+  function edgeHidden(eid) {
+    var e = base.edges[eid];
+    return isHidden(e.from) || isHidden(e.to) || (!state.overlay && overlayEdges.has(eid)) || gradeHidesEdge(eid);
   }
   function fade(hex, alpha) {
     var v = parseInt(hex.slice(1), 16);
@@ -41,7 +64,7 @@
       return { id: n.id, hidden: isHidden(n.id), opacity: faded ? 0.18 : 1 };
     });
     var edgeUpdates = data.edges.map(function (e) {
-      var hidden = isHidden(e.from) || isHidden(e.to) || (!state.overlay && overlayEdges.has(e.id));
+      var hidden = edgeHidden(e.id);
       var faded = h && !h.edges.has(e.id);
       var current = h && h.current && h.current.has(e.id);
       var colour = e.color.color;
@@ -58,6 +81,19 @@
     var overlayButton = $('ag-overlay');
     overlayButton.setAttribute('aria-pressed', String(state.overlay));
     $('ag-ranking').hidden = !state.overlay || !data.overlay.ranking.length;
+    // the text version follows the evidence filter, so print and screen readers get the same links
+    document.querySelectorAll('#ag-text tr[data-edge]').forEach(function (tr) { tr.hidden = gradeHidesEdge(tr.getAttribute('data-edge')); });
+    gradeStatus();
+  }
+  function gradeStatus() {
+    var status = $('ag-grade-status');
+    if (!status) return;
+    if (state.minRank <= data.minGrade) { status.textContent = ''; return; }
+    var strong = Object.keys(edgeInfo).filter(function (eid) { return !gradeHidesEdge(eid); });
+    var shown = strong.filter(function (eid) { return !edgeHidden(eid); }).length;
+    var g = data.grades.filter(function (x) { return x.rank === state.minRank; })[0];
+    status.textContent = 'Showing ' + shown + ' of ' + Object.keys(edgeInfo).length + ' links: evidence of at least ' + (g ? g.label : 'rank ' + state.minRank) + '.' +
+      (strong.length > shown ? ' ' + (strong.length - shown) + ' more are off with the treatment layer or the focus.' : '');
   }
   function resized() { network.setSize('100%', '100%'); network.redraw(); }
   function visibleIds() { return data.nodes.filter(function (n) { return !isHidden(n.id); }).map(function (n) { return n.id; }); }
@@ -109,7 +145,7 @@
     var pos = network.getPositions();
     ctx.save();
     data.loops.forEach(function (loop) {
-      if (loop.nodes.some(isHidden)) return;
+      if (loop.nodes.some(isHidden) || loop.edges.some(gradeHidesEdge)) return;
       var h = state.highlight;
       var dim = h && !loop.nodes.every(function (n) { return h.nodes.has(n); });
       var x = loop.badge[0], y = loop.badge[1];
@@ -132,6 +168,7 @@
       ctx.fillText(loop.clockwise ? '\u21bb' : '\u21ba', x + 27, y - 12);
     });
     ctx.globalAlpha = 1;
+    drawMarks(ctx);
     if (state.whatif) {
       var marks = { up: '\u25b2', down: '\u25bc', ambiguous: '?' };
       Object.keys(state.whatif.effects).forEach(function (id) {
@@ -155,6 +192,69 @@
     }
     ctx.restore();
   });
+
+  // links that rest on a user's extension carry a dark citation tag, "[1]", beside their sign;
+  // it goes at the first spot along the link that covers no concept (positions are fixed, so once)
+  var markSpots = {};
+  function edgePoint(eid, t) {
+    var edge = network.body && network.body.edges[eid];
+    if (edge && edge.edgeType && edge.edgeType.getPoint) return edge.edgeType.getPoint(t);
+    var e = base.edges[eid], pos = network.getPositions([e.from, e.to]);
+    return { x: pos[e.from].x + (pos[e.to].x - pos[e.from].x) * t, y: pos[e.from].y + (pos[e.to].y - pos[e.from].y) * t };
+  }
+  function markSpot(eid, w, hgt) {
+    if (markSpots[eid]) return markSpots[eid];
+    var boxes = data.nodes.map(function (n) { return network.getBoundingBox(n.id); });
+    function clear(x, y) {
+      return boxes.every(function (b) { return x + w / 2 + 4 < b.left || x - w / 2 - 4 > b.right || y + hgt / 2 + 4 < b.top || y - hgt / 2 - 4 > b.bottom; });
+    }
+    var spot = null;
+    [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78].some(function (t) {
+      var p = edgePoint(eid, t);
+      var x = t === 0.5 ? p.x + 16 + w / 2 : p.x, y = t === 0.5 ? p.y + 2 : p.y;  // beside the sign, else on the line
+      if (clear(x, y)) { spot = { x: x, y: y }; return true; }
+      return false;
+    });
+    if (!spot) { var m = edgePoint(eid, 0.5); spot = { x: m.x + 16 + w / 2, y: m.y + 2 }; }
+    markSpots[eid] = spot;
+    return spot;
+  }
+  function drawMarks(ctx) {
+    var h = state.highlight;
+    ctx.font = 'bold 24px ' + data.font;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    data.edges.forEach(function (e) {
+      var ei = edgeInfo[e.id];
+      if (!ei || !ei.mark || edgeHidden(e.id)) return;
+      var w = ctx.measureText(ei.mark).width + 12, hgt = 30;
+      var p = markSpot(e.id, w, hgt);
+      ctx.globalAlpha = h && !h.edges.has(e.id) ? 0.2 : 1;
+      ctx.fillStyle = data.mark.fill;
+      ctx.beginPath();
+      if (ctx.roundRect) ctx.roundRect(p.x - w / 2, p.y - hgt / 2, w, hgt, 6); else ctx.rect(p.x - w / 2, p.y - hgt / 2, w, hgt);
+      ctx.fill();
+      ctx.fillStyle = data.mark.text;
+      ctx.fillText(ei.mark, p.x, p.y + 1);
+    });
+    ctx.globalAlpha = 1;
+  }
+
+  // --- evidence filter -------------------------------------------------
+  function setMinRank(rank, quiet) {
+    state.minRank = rank;
+    var select = $('ag-grade');
+    if (select) select.value = String(rank);
+    applyView();
+    if (!quiet) fitVisible();
+    network.redraw();
+  }
+  // asking for something the filter hides (a search hit, a loop, a story step) lowers the filter
+  function revealRank(rank) { if (rank !== undefined && rank < state.minRank) setMinRank(rank, true); }
+  if ($('ag-grade')) {
+    $('ag-grade').value = String(state.minRank);
+    $('ag-grade').addEventListener('change', function (ev) { setMinRank(parseInt(ev.target.value, 10)); });
+  }
 
   // --- details panel ----------------------------------------------------
   function el(tag, text, cls) {
@@ -181,6 +281,15 @@
       var e = base.edges[eid], ei = edgeInfo[eid];
       var other = direction === 'out' ? e.to : e.from;
       var li = el('li');
+      if (!ei) {  // a level of care's "includes" link: no sign and no evidence; go to the concept
+        li.appendChild(el('span', '\u00b7', 'glyph'));
+        var c = el('button', (direction === 'out' ? 'includes ' : 'included in ') + info[other].label);
+        c.type = 'button';
+        c.addEventListener('click', function () { selectNode(other, true); });
+        li.appendChild(c);
+        ul.appendChild(li);
+        return;
+      }
       var glyph = el('span', ei.sign > 0 ? '+' : '\u2212', 'glyph ' + (ei.sign > 0 ? 'pos' : 'neg'));
       glyph.setAttribute('aria-label', ei.word);
       li.appendChild(glyph);
@@ -188,6 +297,7 @@
       b.type = 'button';
       b.addEventListener('click', function () { selectEdge(eid, true); });
       li.appendChild(b);
+      if (ei.mark) li.appendChild(el('span', ei.mark, 'mark'));
       ul.appendChild(li);
     });
     return ul;
@@ -203,6 +313,7 @@
   function showNode(id) {
     var n = info[id];
     var body = panel(n.label, n.category + ' \u00b7 ' + n.stage);
+    if (n.extension) body.appendChild(el('p', 'A concept added by your extension, not one of the source article.', 'hint'));
     var dl = el('dl');
     field(dl, 'In plain words', n.informal);
     field(dl, 'Definition', n.definition);
@@ -210,8 +321,8 @@
     var code = el('code', n.iri);
     field(dl, 'IRI', code);
     body.appendChild(dl);
-    var outs = outLinks[id].filter(function (e) { return !isHidden(base.edges[e].to); });
-    var ins = inLinks[id].filter(function (e) { return !isHidden(base.edges[e].from); });
+    var outs = outLinks[id].filter(function (e) { return !edgeHidden(e); });
+    var ins = inLinks[id].filter(function (e) { return !edgeHidden(e); });
     if (outs.length) { body.appendChild(el('h2', 'It affects (' + outs.length + ')')); body.appendChild(linkList(outs, 'out')); }
     if (ins.length) { body.appendChild(el('h2', 'Affected by (' + ins.length + ')')); body.appendChild(linkList(ins, 'in')); }
     if (loopsOf[id]) { body.appendChild(el('h2', 'In loops')); body.appendChild(el('p', loopsOf[id].join(', '))); }
@@ -237,14 +348,32 @@
     p.appendChild(signBadge(ei.sign));
     p.appendChild(document.createTextNode(' ' + info[e.from].label + ' ' + ei.word + ' ' + info[e.to].label));
     body.appendChild(p);
+    if (ei.extension) {
+      var note = el('p', null, 'ext-note');
+      note.appendChild(el('span', ei.mark || '[ ]', 'mark'));
+      note.appendChild(el('span', 'From your extension: a claim of the work below, not of the source article.'));
+      body.appendChild(note);
+    }
     var dl = el('dl');
-    field(dl, 'In our words', ei.paraphrase);
+    field(dl, ei.extension ? 'Paraphrase' : 'In our words', ei.paraphrase);
     field(dl, 'Mechanism', ei.mechanism);
     field(dl, 'Life phase', ei.phase);
-    field(dl, 'Evidence', ei.grade);
+    field(dl, 'Evidence', ei.grade ? ei.grade + ' (rank ' + ei.rank + ')' : null);
     field(dl, 'Where in the source', ei.locators);
     field(dl, 'Source', ei.source);
+    field(dl, 'DOI', ei.doi ? el('code', ei.doi) : null);
     if (ei.contested) field(dl, 'Note', 'Several claims link these concepts with opposite signs; the best-graded one is shown.');
+    if (ei.evidence.length) {
+      var all = el('ul', null, 'evidence');
+      ei.evidence.forEach(function (c) {
+        var li = el('li');
+        li.appendChild(el('span', c.sign > 0 ? '+ ' : '\u2212 ', 'glyph ' + (c.sign > 0 ? 'pos' : 'neg')));
+        if (c.mark) { li.appendChild(el('span', c.mark, 'mark')); li.appendChild(document.createTextNode(' ')); }
+        li.appendChild(document.createTextNode([c.grade + ' (rank ' + c.rank + ')', c.locators.join(', '), c.source, c.doi].filter(Boolean).join('; ')));
+        all.appendChild(li);
+      });
+      field(dl, 'Every claim on this link', all);
+    }
     field(dl, 'Claim', ei.claims.length ? el('code', ei.claims.join(' ')) : null);
     body.appendChild(dl);
   }
@@ -303,6 +432,8 @@
   // --- selection and highlighting --------------------------------------
   function selectNode(id, move) {
     if (!info[id]) return;
+    if (gradeHidesNode(id)) revealRank(nodeMaxRank[id]);
+    if (gradeHidesNode(id)) revealRank(data.minGrade);  // its strong links lead only into the hidden treatment layer
     if (isHidden(id)) { state.focus = null; if (overlayNodes.has(id)) state.overlay = true; applyView(); }
     state.selected = { kind: 'node', id: id };
     state.linkCursor = null;
@@ -312,6 +443,7 @@
   }
   function selectEdge(eid, move) {
     var e = base.edges[eid];
+    if (gradeHidesEdge(eid)) revealRank(edgeInfo[eid].rank);
     if (isHidden(e.from) || isHidden(e.to)) { state.focus = null; state.overlay = true; applyView(); }
     state.selected = { kind: 'edge', id: eid };
     network.setSelection({ nodes: [], edges: [eid] }, { unselectAll: true, highlightEdges: false });
@@ -330,6 +462,7 @@
     clearHighlight();
     if (already) { fitVisible(); return; }
     button.setAttribute('aria-pressed', 'true');
+    revealRank(Math.min.apply(null, loop.edges.map(function (eid) { return edgeInfo[eid].rank; })));
     state.highlight = { nodes: new Set(loop.nodes), edges: new Set(loop.edges), current: new Set(loop.edges) };
     if (loop.nodes.some(function (n) { return overlayNodes.has(n); })) state.overlay = true;
     state.focus = null;
@@ -353,6 +486,7 @@
         var next = [];
         frontier.forEach(function (n) {
           (dir[0] === 'out' ? outLinks[n] : inLinks[n]).forEach(function (eid) {
+            if (gradeHidesEdge(eid)) return;
             var m = base.edges[eid][dir[1]];
             if (!seen.has(m)) { seen.add(m); next.push(m); }
           });
@@ -375,6 +509,7 @@
   }
   function showAll() {
     state.focus = null;
+    if (state.minRank > data.minGrade) setMinRank(data.minGrade, true);
     $('ag-focus-status').textContent = '';
     if (state.story >= 0) endStory();
     clearHighlight();
@@ -429,6 +564,7 @@
     for (var k = 0; k <= i; k++) { steps[k].nodes.forEach(function (n) { seenN.add(n); }); steps[k].edges.forEach(function (e) { seenE.add(e); }); }
     var step = steps[i];
     if (step.nodes.some(function (n) { return overlayNodes.has(n); })) state.overlay = true;
+    seenE.forEach(function (eid) { if (edgeInfo[eid]) revealRank(edgeInfo[eid].rank); });
     state.focus = null;
     state.highlight = { nodes: seenN, edges: seenE, current: new Set(step.edges) };
     applyView();
@@ -533,7 +669,7 @@
   function stepLinks(dir) {
     var id = current() || (state.linkCursor && state.linkCursor.node);
     if (!id) return;
-    var list = (dir === 'out' ? outLinks[id] : inLinks[id]).filter(function (eid) { var e = base.edges[eid]; return !isHidden(e.from) && !isHidden(e.to); });
+    var list = (dir === 'out' ? outLinks[id] : inLinks[id]).filter(function (eid) { return edgeInfo[eid] && !edgeHidden(eid); });
     if (!list.length) return;
     var cur = state.linkCursor && state.linkCursor.node === id && state.linkCursor.dir === dir ? state.linkCursor.index + 1 : 0;
     var index = cur % list.length;
@@ -608,7 +744,7 @@
   window.attachgraphMap = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
     selectNode: selectNode, selectEdge: selectEdge, focus: focusSelected, showAll: showAll, toggleOverlay: toggleOverlay,
-    story: storyGo, endStory: endStory, search: search, whatIf: runWhatIf,
+    story: storyGo, endStory: endStory, search: search, whatIf: runWhatIf, setMinGrade: setMinRank,
     highlightLoop: function (id) { var b = document.querySelector('#ag-loops button[data-loop="' + id + '"]'); var l = data.loops.filter(function (x) { return x.id === id; })[0]; if (b && l) highlightLoop(l, b); }
   };
 })();
