@@ -363,8 +363,10 @@ def render(results: dict[str, Any]) -> str:
         "- `benchmarks/measure.py` times each process from spawn to exit and reads its peak memory from the kernel",
         "  (`wait4`); bytecode caching is on, as on a user's machine.",
         "- `benchmarks/workers.py` is what each measured process runs; it prints its own step timings as it goes.",
-        f"- A query whose time at the previous size, times ten, exceeds the per-query budget is skipped at the next size,",
-        "  and the table says so; rdflib's own store is not run above 400k triples.",
+        "- Sizes grow tenfold. A query whose estimated time at the next size (its time, times the growth it showed",
+        "  between the two sizes before, at least 10x, at most 100x) exceeds 30 s (20 s on rdflib's own store), or that",
+        "  did not finish, is not run there, and the table says so. rdflib's own store is not run above 400k triples.",
+        "- Each worker's own output is kept under `build/bench/specs/*.out.jsonl`, to see where a run spent its time.",
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"

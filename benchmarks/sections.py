@@ -17,7 +17,8 @@ __all__ = ["Context", "analysis", "cli_startup", "endpoint", "import_cost", "loa
 
 PY = sys.executable
 HEAVY = ("rdflib", "networkx", "pyvis", "owlready2", "pyshacl", "pyoxigraph", "oxrdflib", "owlrl")
-QUERY_BUDGET_S = 60.0  # a query whose run would take longer than this is skipped, with the reason
+QUERY_BUDGET_S = 60.0  # the time limit of one query (rdflib's can be interrupted; Oxigraph's run to the end)
+SKIP_ABOVE_S = 30.0  # a query whose estimated time at the next size exceeds this is skipped, with the reason
 RDFLIB_BUDGET_S = 20.0  # rdflib's own store is minutes per size otherwise: it is the reference, not the subject
 RDFLIB_MAX_TRIPLES = 400_000  # rdflib's own store above this takes minutes per query (see the report)
 
@@ -57,6 +58,8 @@ class Context:
         spec_path.parent.mkdir(parents=True, exist_ok=True)
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         proc = run_process([PY, "-m", "benchmarks.workers", task, str(spec_path)], env=self.env, timeout=timeout, cwd=ROOT)
+        # keep what the worker said, to find out later which step took the time
+        spec_path.with_suffix(".out.jsonl").write_text(proc.stdout + ("\n# stderr\n" + proc.stderr if proc.stderr else ""), encoding="utf-8")
         return proc.json_lines(), proc
 
     def attachgraph_cli(self) -> str:
@@ -243,13 +246,21 @@ def _engines_for(size: str) -> list[dict[str, Any]]:
     return engines
 
 
-def _skip_reason(history: dict[str, Any], name: str, budget: float) -> str | None:
-    """Skip a query that did not finish at the previous size, or whose time there, times ten, exceeds ``budget``."""
-    previous = history.get(name)
+def _skip_reason(history: list[dict[str, Any]], name: str, budget: float) -> str | None:
+    """Skip a query that did not finish at the previous size, or whose estimated time here exceeds ``budget``.
+
+    Sizes grow tenfold. The estimate multiplies the time at the previous size by the growth seen
+    between the two sizes before (at least 10x, at most 100x: quadratic), or by 10 at first.
+    """
+    previous = history[-1].get(name) if history else None
+    before = history[-2].get(name) if len(history) > 1 else None
     if isinstance(previous, str):
         return "not run (not run at a smaller size)" if previous.startswith("not run") else f"not run ({previous} at the previous size)"
-    if previous is not None and previous * 10 > budget:
-        return f"not run ({previous:.1f} s at the previous size, est. > {budget:.0f} s here)"
+    if previous is None:
+        return None
+    growth = min(max(previous / before, 10.0), 100.0) if isinstance(before, float) and before > 0 else 10.0
+    if previous * growth > budget:
+        return f"not run ({previous:.1f} s at the previous size, est. {previous * growth:.0f} s here)"
     return None
 
 
@@ -257,7 +268,7 @@ def load_and_queries(ctx: Context) -> dict[str, Any]:
     """Load plus every named query, per size and engine, in fresh processes; medians of ``reps``."""
     plan = query_plan(ctx)
     out: dict[str, Any] = {"queries": [q["name"] for q in plan], "sizes": {}, "skipped_engines": {}}
-    history: dict[str, dict[str, float]] = {}  # engine -> query -> median seconds at the previous size
+    history: dict[str, list[dict[str, Any]]] = {}  # engine -> per size so far: query -> median seconds, or why none
     budget = 5.0 if ctx.quick else QUERY_BUDGET_S
     for size in ctx.sizes:
         engines = _engines_for(size)
@@ -273,7 +284,7 @@ def load_and_queries(ctx: Context) -> dict[str, Any]:
                 queries, skipped = [], {}
                 limit = min(budget, RDFLIB_BUDGET_S) if key == "rdflib" else budget
                 for q in plan:
-                    reason = _skip_reason(history.get(key, {}), q["name"], limit)
+                    reason = _skip_reason(history.get(key, []), q["name"], min(limit, SKIP_ABOVE_S))
                     if reason:
                         skipped[q["name"]] = reason
                     else:
@@ -284,10 +295,10 @@ def load_and_queries(ctx: Context) -> dict[str, Any]:
         summary = {key: _summarise(s) for key, s in samples.items()}
         for key, s in summary.items():
             # a query's time at this size, or why it has none (then it is not run at larger sizes either)
-            history[key] = {
+            history.setdefault(key, []).append({
                 name: q["median_s"] if q.get("median_s") is not None else q["status"]
                 for name, q in s["queries"].items()
-            }
+            })
         out["sizes"][size] = summary
     return out
 
