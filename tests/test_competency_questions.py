@@ -59,6 +59,8 @@ PATHWAYS = [
     (4, 1, "positive", "inconsistent caregiving -> altered stress-regulation systems -> long-term vulnerability to "
      "dysregulation -> emotional dysregulation -> substance use as external regulation",
      "ag:claim-005 ag:claim-007 ag:claim-008 ag:claim-035"),
+    (4, 1, "positive", "inconsistent caregiving -> attachment trauma -> unresolved attachment patterns -> "
+     "emotional dysregulation -> substance use as external regulation", "ag:claim-001 ag:claim-109 ag:claim-070 ag:claim-035"),
 ]
 
 
@@ -108,20 +110,26 @@ def test_paths_agree_with_a_graph_search(kg: attachgraph.KnowledgeGraph) -> None
 def test_mediators_between_attachment_trauma_and_relapse_risk(kg_any: attachgraph.KnowledgeGraph) -> None:
     result = kg_any.query("mediators")
     assert result.variables == ("mediator", "mediatorLabel", "paths", "shortest")
-    # the graph links attachment trauma to relapse risk only through fear of abandonment (paras 24, 28)
-    assert cells(result) == [("ag:FearOfAbandonment", "fear of abandonment", 1, 2)]
+    # attachment trauma reaches relapse risk through fear of abandonment (paras 24, 28), the swings between
+    # dependency and withdrawal (paras 27-28) and unresolved attachment patterns (para 10): one path each
+    assert cells(result) == [
+        ("ag:FearOfAbandonment", "fear of abandonment", 1, 2),
+        ("ag:DependencyWithdrawalOscillation", "oscillation between dependency and withdrawal", 1, 2),
+        ("ag:UnresolvedAttachmentPatterns", "unresolved attachment patterns", 1, 2),
+    ]
 
 
 def test_mediators_rank_by_the_number_of_paths(kg_any: attachgraph.KnowledgeGraph) -> None:
     result = kg_any.mediators("inconsistent caregiving", "substance use as external regulation", max_length=4)
     assert cells(result, "mediator", "paths", "shortest") == [
-        ("ag:AttachmentTrauma", 3, 2),
-        ("ag:EmotionalDysregulation", 3, 3),
+        ("ag:AttachmentTrauma", 4, 2),
+        ("ag:EmotionalDysregulation", 4, 3),
         ("ag:HPAAxisDysregulation", 2, 3),
         ("ag:ReducedSelfRegulationCapacity", 2, 3),
         ("ag:PerceivedRelationalThreat", 1, 3),
         ("ag:AlteredStressRegulation", 1, 4),
         ("ag:LongTermDysregulationVulnerability", 1, 4),
+        ("ag:UnresolvedAttachmentPatterns", 1, 4),
     ]
 
 
@@ -156,6 +164,7 @@ ACTS_ON = [
     ("ag:AttachmentInformedTreatment", "ag:CorrectiveEmotionalExperience", 1, "ag:claim-078"),
     ("ag:AttachmentInformedTreatment", "ag:DeterioratingAttachmentCapacity", -1, "ag:claim-103"),
     ("ag:AttachmentInformedTreatment", "ag:EmotionalDysregulation", -1, "ag:claim-102"),
+    ("ag:AttachmentInformedTreatment", "ag:FearOfAbandonment", -1, "ag:claim-111"),
     ("ag:AttachmentInformedTreatment", "ag:InterpersonalDifficulties", -1, "ag:claim-036"),
     ("ag:AttachmentInformedTreatment", "ag:RecoveryOutcome", 1, "ag:claim-101"),
     ("ag:AttachmentInformedTreatment", "ag:ReducedSelfRegulationCapacity", -1, "ag:claim-098"),
@@ -325,6 +334,8 @@ def test_attachment_trauma_in_recovery(kg_any: attachgraph.KnowledgeGraph) -> No
         ("ag:claim-067", "ag:EmergingCopingBreakdown", 1, "ag:ChronicSubstanceUse", "reinforcement"),
         ("ag:claim-068", "ag:EmergingCopingBreakdown", 1, "ag:RelapseRisk", "reinforcement"),
         ("ag:claim-069", "ag:UnresolvedAttachmentPatterns", 1, "ag:RelapseRisk", "cognitive"),
+        ("ag:claim-109", "ag:AttachmentTrauma", 1, "ag:UnresolvedAttachmentPatterns", "relational"),
+        ("ag:claim-110", "ag:DependencyWithdrawalOscillation", 1, "ag:RelapseRisk", "relational"),
     ]
 
 
@@ -399,23 +410,26 @@ def test_what_drives_relapse_risk(kg_any: attachgraph.KnowledgeGraph) -> None:
     result = kg_any.query("upstream")
     assert result.variables == ("cause", "causeLabel", "steps", "netSign", "paths")
     assert cells(result, "cause", "steps", "netSign", "paths") == [
-        ("ag:AttachmentInformedTreatment", 1, "negative", 1),
+        # directly (claim-100) and through fear of abandonment (claims 111, 065): both lower it
+        ("ag:AttachmentInformedTreatment", 1, "negative", 2),
         ("ag:FearOfAbandonment", 1, "positive", 1),
+        ("ag:DependencyWithdrawalOscillation", 1, "positive", 1),
         ("ag:EmergingCopingBreakdown", 1, "positive", 1),
         ("ag:UnresolvedAttachmentPatterns", 1, "positive", 1),
-        ("ag:AttachmentTrauma", 2, "positive", 1),
+        # through fear of abandonment, dependency-withdrawal swings and unresolved patterns
+        ("ag:AttachmentTrauma", 2, "positive", 3),
         ("ag:RelationalWoundProcessing", 2, "negative", 1),
         ("ag:RelationalTrigger", 2, "positive", 1),
         ("ag:TrustDemandingSituation", 2, "positive", 1),
-        ("ag:AbsentCaregiving", 3, "positive", 1),
-        ("ag:EarlyRelationalDisruption", 3, "positive", 1),
+        ("ag:AbsentCaregiving", 3, "positive", 3),
+        ("ag:EarlyRelationalDisruption", 3, "positive", 3),
         ("ag:FeltSafety", 3, "negative", 1),
-        ("ag:InconsistentCaregiving", 3, "positive", 1),
+        ("ag:InconsistentCaregiving", 3, "positive", 3),
         ("ag:TraumaInformedTherapy", 3, "negative", 1),
     ]
     # one step further, trauma-informed therapy reaches relapse risk a second way (through felt safety)
     four = {row[0]: row[1:] for row in cells(kg_any.upstream("relapse risk", max_steps=4), "cause", "steps", "paths")}
-    assert four["ag:TraumaInformedTherapy"] == (3, 2) and len(four) == 13
+    assert four["ag:TraumaInformedTherapy"] == (3, 2) and len(four) == 14
 
 
 def test_what_attachment_trauma_leads_to(kg_any: attachgraph.KnowledgeGraph) -> None:
@@ -426,21 +440,22 @@ def test_what_attachment_trauma_leads_to(kg_any: attachgraph.KnowledgeGraph) -> 
         ("ag:Addiction", 1, 2),
         ("ag:AttachmentInsecurity", 1, 1),
         ("ag:ChronicSubstanceUse", 1, 3),
-        ("ag:EmotionalDysregulation", 1, 1),
+        ("ag:EmotionalDysregulation", 1, 2),
         ("ag:RelianceOnExternalValidation", 1, 1),
         ("ag:FearOfAbandonment", 1, 1),
         ("ag:ImpairedSecureBondFormation", 1, 1),
         ("ag:ImpairedTrust", 1, 1),
-        ("ag:InterpersonalDifficulties", 1, 1),
+        ("ag:InterpersonalDifficulties", 1, 2),
         ("ag:IntoleranceOfIsolation", 1, 1),
         ("ag:MaladaptiveCoping", 1, 1),
         ("ag:DependencyWithdrawalOscillation", 1, 1),
         ("ag:PerceivedRelationalThreat", 1, 1),
         ("ag:SubstanceUseAsExternalRegulation", 1, 3),
         ("ag:UnmetAttachmentNeeds", 1, 1),
+        ("ag:UnresolvedAttachmentPatterns", 1, 1),
         ("ag:AddictionVulnerability", 1, 1),
         ("ag:DeterioratingAttachmentCapacity", 2, 1),
-        ("ag:RelapseRisk", 2, 1),
+        ("ag:RelapseRisk", 2, 3),
         ("ag:SubstanceDependence", 2, 1),
         ("ag:SubstancesAsSubstituteAttachmentFigures", 2, 3),
         ("ag:TemporaryRelief", 2, 1),
@@ -485,7 +500,8 @@ def test_describe_attachment_trauma(kg_any: attachgraph.KnowledgeGraph) -> None:
         ("ag:InterpersonalDifficulties", "ag:claim-027"), ("ag:IntoleranceOfIsolation", "ag:claim-056"),
         ("ag:MaladaptiveCoping", "ag:claim-037"), ("ag:DependencyWithdrawalOscillation", "ag:claim-063"),
         ("ag:PerceivedRelationalThreat", "ag:claim-049"), ("ag:SubstanceUseAsExternalRegulation", "ag:claim-028"),
-        ("ag:UnmetAttachmentNeeds", "ag:claim-053"), ("ag:AddictionVulnerability", "ag:claim-030"),
+        ("ag:UnmetAttachmentNeeds", "ag:claim-053"), ("ag:UnresolvedAttachmentPatterns", "ag:claim-109"),
+        ("ag:AddictionVulnerability", "ag:claim-030"),
     ]
     assert cells(result, "field", "value", "via") == [
         ("label", "attachment trauma", None),
@@ -572,6 +588,9 @@ def test_links_inferred_by_the_curators(kg_any: attachgraph.KnowledgeGraph) -> N
         ("ag:claim-089", "ag:FeltSafety", 1, "ag:RelationalWoundProcessing"),
         ("ag:claim-090", "ag:RelationalWoundProcessing", -1, "ag:UnresolvedAttachmentPatterns"),
         ("ag:claim-095", "ag:NewRelationalPatternPractice", 1, "ag:StableRelationalPatterns"),
+        ("ag:claim-109", "ag:AttachmentTrauma", 1, "ag:UnresolvedAttachmentPatterns"),
+        ("ag:claim-110", "ag:DependencyWithdrawalOscillation", 1, "ag:RelapseRisk"),
+        ("ag:claim-111", "ag:AttachmentInformedTreatment", -1, "ag:FearOfAbandonment"),
     ]
 
 
@@ -620,10 +639,10 @@ def test_early_experiences_and_what_they_lead_to(kg_any: attachgraph.KnowledgeGr
 
 
 def test_the_source_and_the_grades_of_its_claims(kg_any: attachgraph.KnowledgeGraph) -> None:
-    # 99 narrative claims + 15 care statements; 9 links inferred by the curators
+    # 99 narrative claims + 15 care statements; 12 links inferred by the curators
     assert cells(kg_any.query("source")) == [
         ("ag:source-article", "Attachment Trauma in Addiction", "Siam Rehab", "narrative web article",
          "ag:grade-narrative-claim", "claim of a narrative source", 1, 114),
         ("ag:source-article", "Attachment Trauma in Addiction", "Siam Rehab", "narrative web article",
-         "ag:grade-curator-inference", "curator inference from a narrative source", 0, 9),
+         "ag:grade-curator-inference", "curator inference from a narrative source", 0, 12),
     ]
