@@ -129,3 +129,73 @@ def test_summary_counts(G: nx.DiGraph) -> None:
     counts = summary(G)
     assert counts["edges"] == counts["increases"] + counts["decreases"] == G.number_of_edges()
     assert counts["decreases"] >= 10
+
+
+# --- graphs extended with users' own claims ------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "extension" / "extension.ttl"
+USER = "urn:attachgraph:user:"
+
+
+@pytest.fixture(scope="module")
+def extended() -> nx.DiGraph:
+    return to_networkx(attachgraph.load([EXAMPLE]))
+
+
+def test_extension_claims_are_marked_with_their_source_and_doi(extended: nx.DiGraph, G: nx.DiGraph) -> None:
+    """The worked example's claims are extension edges with their own source, DOI and citation number."""
+    from attachgraph.network import extension_summary
+
+    trial = extended.edges[USER + "PeerSupportParticipation", AG + "RelapseRisk"]
+    assert trial["extension"] is True and trial["grade_rank"] == 6 and trial["sign"] == -1
+    assert trial["doi"] == "https://doi.org/10.5555/attachgraph.example.0003"
+    assert trial["source"].startswith("Example D. (2022)") and trial["locators"] == ["Table 3"]
+    keys = {s["key"]: s for s in extended.graph["sources"]}
+    assert sorted(keys) == [1, 2, 3, 4, 5] and keys[trial["source_keys"][0]]["doi"] == trial["doi"]
+    assert [s["short"] for s in extended.graph["sources"]][:2] == ["Example A. (2024)", "Example B. and Example C. (2023)"]
+    no_doi = extended.edges[AG + "Shame", AG + "RelapseRisk"]  # the consensus statement has no DOI
+    assert no_doi["extension"] and no_doi["doi"] == "" and no_doi["grade_rank"] == 2
+    assert extension_summary(extended) == {"claims": 7, "links": 7, "sources": 5}
+    # the bundled claims keep their attributes and are not marked
+    for u, v, data in G.edges(data=True):
+        mine = extended.edges[u, v]
+        assert mine["extension"] is False and mine["source_keys"] == [] and mine["doi"] == ""
+        assert {k: mine[k] for k in data} == data
+    assert extension_summary(G) == {"claims": 0, "links": 0, "sources": 0} and G.graph["sources"] == []
+    assert extended.nodes[USER + "SleepDisruption"]["extension"] is True
+    assert extended.nodes[AG + "Shame"]["extension"] is False
+
+
+def test_evidence_scale_comes_from_the_ontology(kg: attachgraph.KnowledgeGraph, G: nx.DiGraph) -> None:
+    """G.graph['evidence_scale'] is the ontology's ag:EvidenceGrade individuals, ranks 0..7, weakest first."""
+    scale = G.graph["evidence_scale"]
+    assert [g["rank"] for g in scale] == list(range(8))
+    rows = kg._named_rows("graph/evidence-scale")
+    assert [(str(r["grade"]), str(r["label"])) for r in rows] == [(g["iri"], g["label"]) for g in scale]
+    assert scale[1]["iri"] == AG + "grade-narrative-claim" and scale[7]["iri"] == AG + "grade-systematic-review"
+    assert all(g["definition"] for g in scale)
+
+
+def test_several_sources_on_one_pair_keep_every_claim(tmp_path: Path, kg: attachgraph.KnowledgeGraph) -> None:
+    """A user claim repeating a bundled link is kept as further evidence: the edge lists both claims."""
+    extra = tmp_path / "repeat.ttl"
+    extra.write_text(
+        """@prefix ag: <https://w3id.org/attachgraph/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<urn:attachgraph:user:claim-x> a ag:CausalClaim ;
+    ag:cause ag:TemporaryRelief ; ag:effect ag:EmotionalDistress ; ag:polarity ag:polarity-negative ;
+    ag:mechanism ag:mechanism-reinforcement ; ag:phase ag:phase-active-use ;
+    ag:evidenceGrade ag:grade-case-report ; ag:locator "case 3" ;
+    ag:paraphrase "An illustrative repeat of a bundled link, from a made-up case series."@en ;
+    dcterms:source <urn:attachgraph:user:source-x> .
+<urn:attachgraph:user:source-x> a ag:SourceDocument ;
+    dcterms:bibliographicCitation "Example X. (2019). A made-up case series. NOT A REAL REFERENCE." ;
+    dcterms:identifier "10.5555/attachgraph.example.0099" .
+""",
+        encoding="utf-8",
+    )
+    data = to_networkx(attachgraph.load([extra])).edges[AG + "TemporaryRelief", AG + "EmotionalDistress"]
+    assert data["extension"] is True and data["source_keys"] == [1] and data["grade_rank"] == 3
+    assert data["doi"] == "https://doi.org/10.5555/attachgraph.example.0099"  # a bare DOI becomes a link text
+    assert [e["extension"] for e in data["evidence"]] == [True, False]  # strongest first
+    assert data["evidence"][1]["grade_rank"] == 1 and data["evidence"][1]["locators"] == ["para 9"]

@@ -291,7 +291,8 @@ def _svg_mark(
     title: str,
 ) -> str:
     """The citation mark of an extension link, at the first spot near its sign that covers no
-    concept and no sign: right of the sign, left, above, below, then further along the link."""
+    concept and no sign (right of the sign, left, above, below, then further along the link),
+    or else at the spot that covers least."""
     (sx, sy), (qx, qy), (ex, ey) = curve
     w, h = _mark_width(mark), 24.0
 
@@ -301,13 +302,19 @@ def _svg_mark(
             return a * sx + b * qx + c * ex, a * sy + b * qy + c * ey
         return sx + (ex - sx) * t, sy + (ey - sy) * t
 
-    def clear(x: float, y: float) -> bool:
-        return all(abs(x - ox) > (ow + w) / 2 + 3 or abs(y - oy) > (oh + h) / 2 + 3 for ox, oy, ow, oh in obstacles)
+    def covered(spot: tuple[float, float]) -> float:
+        x, y = spot
+        area = 0.0
+        for ox, oy, ow, oh in obstacles:
+            dx = (ow + w) / 2 + 3 - abs(x - ox)
+            dy = (oh + h) / 2 + 3 - abs(y - oy)
+            area += dx * dy if dx > 0 and dy > 0 else 0.0
+        return area
 
     mx, my = point(0.5)
     spots = [(mx + 16 + w / 2, my), (mx - 16 - w / 2, my), (mx, my - 32), (mx, my + 32)]
     spots += [point(t) for t in (0.35, 0.65, 0.25, 0.75)]
-    x, y = next((p for p in spots if clear(*p)), spots[2])
+    x, y = min(spots, key=covered)  # the first spot that covers nothing, else the one that covers least
     return (
         f'<g><title>{_e(title)}</title><rect x="{x - w / 2:.1f}" y="{y - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" rx="5" fill="{styles.MARK_FILL}"/>'
         f'<text x="{x:.1f}" y="{y + 6:.1f}" font-size="{_MARK_FONT}" font-weight="bold" text-anchor="middle" fill="{styles.MARK_TEXT}">{_e(mark)}</text></g>'

@@ -144,10 +144,12 @@ def resolve_grade(G: nx.DiGraph, value: int | str) -> int:
     for alias, local in _GRADE_ALIASES.items():
         if local in by_local:
             names.setdefault(normalize_name(alias), by_local[local])
-    text = normalize_name(str(value))
-    if text.lstrip("-").isdigit() and int(text) in ranks:
-        return int(text)
-    if text in names:
+    raw = str(value).strip()
+    text = normalize_name(raw)
+    if raw.lstrip("+-").isdigit():  # a number is a rank, never a name ("-1" is not rank 1)
+        if int(raw) in ranks:
+            return int(raw)
+    elif text in names:
         return names[text]
     listing = "; ".join(f"{g['rank']} {g['label']}" for g in scale) or "0 (weakest) to 7 (strongest)"
     raise MapError(f"unknown evidence grade {str(value)!r}; give a rank or a grade of the scale: {listing}")

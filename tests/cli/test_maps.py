@@ -109,3 +109,36 @@ def test_help_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("map", "export", "loops", "whatif", "interventions"):
         assert command in out
+
+
+EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "extension" / "extension.ttl")
+
+
+def test_map_of_an_extended_graph_says_what_is_yours(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`map --extension` counts the user's links and works, and the disclaimer counts the user's claims."""
+    out = tmp_path / "mine.html"
+    code, stdout, stderr = run(capsys, "map", "-o", str(out), "--extension", EXAMPLE)
+    assert code == 0 and "7 links rest on your extension (7 claims citing 5 works)" in stdout
+    assert "plus 7 claims from your extension(s)" in stderr
+    assert "https://doi.org/10.5555/attachgraph.example.0003" in out.read_text(encoding="utf-8")
+    code, stdout, stderr = run(capsys, "map", "-o", str(out))
+    assert code == 0 and "rest on your extension" not in stdout and "what one narrative article claims" in stderr
+
+
+def test_min_grade_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--min-grade takes a rank or a name, narrows map and export, and refuses what it cannot draw (exit 3)."""
+    out = tmp_path / "strong.html"
+    code, stdout, _ = run(capsys, "map", "-o", str(out), "--extension", EXAMPLE, "--min-grade", "cohort study", "--interventions")
+    assert code == 0 and "(evidence of at least cohort or case-control study); 5 concepts, 4 links" in stdout
+    code, stdout, _ = run(capsys, "map", "-o", str(out), "--extension", EXAMPLE, "--min-grade", "5", "--interventions")
+    assert code == 0 and "5 concepts, 4 links" in stdout
+    code, stdout, stderr = run(capsys, "export", "-f", "mermaid", "--extension", EXAMPLE, "--min-grade", "RCT", "--interventions")
+    assert code == 0 and stdout.count("[3]") == 3  # two links and the works comment
+    code, _, err = run(capsys, "map", "-o", str(tmp_path / "none.html"), "--min-grade", "5")
+    assert code == 3 and "lower --min-grade" in err and "Traceback" not in err
+    code, _, err = run(capsys, "map", "-o", str(tmp_path / "none.html"), "--min-grade", "very strong")
+    assert code == 3 and "unknown evidence grade" in err and "5 cohort or case-control study" in err
+    assert not (tmp_path / "none.html").exists()
+    with pytest.raises(SystemExit):
+        main(["map", "--help"])
+    assert "--min-grade N|NAME" in capsys.readouterr().out

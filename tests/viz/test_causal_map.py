@@ -13,6 +13,7 @@ import networkx as nx
 import pytest
 
 import attachgraph
+from attachgraph.namespaces import AG
 from attachgraph.network import to_networkx
 from attachgraph.viz.causal_map import CausalMap, draw_causal_map, render_causal_map
 
@@ -149,3 +150,94 @@ def test_overlay_starts_on_when_asked_for(G: nx.DiGraph) -> None:
     assert page_data(draw_causal_map(G, focus="shame", steps=1).html)["overlay"]["on"] is True
     assert page_data(draw_causal_map(G, focus="temporary relief", steps=1).html)["overlay"]["on"] is False
     assert page_data(draw_causal_map(G, focus="psychoeducation", interventions=False).html)["overlay"]["on"] is False
+
+
+# --- graphs extended with users' own claims ------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "extension" / "extension.ttl"
+USER = "urn:attachgraph:user:"
+
+
+@pytest.fixture(scope="module")
+def extended() -> nx.DiGraph:
+    return to_networkx(attachgraph.load([EXAMPLE]))
+
+
+def _edge_id(data: dict, u: str, v: str) -> str:
+    return next(e["id"] for e in data["edges"] if (e["from"], e["to"]) == (u, v))
+
+
+def test_extension_links_are_marked_and_cited(extended: nx.DiGraph) -> None:
+    """A user's link carries its citation mark, grade, source and DOI; the article's links carry none."""
+    m = draw_causal_map(extended, interventions=True)
+    data = page_data(m.html)
+    trial = data["edgeInfo"][_edge_id(data, USER + "PeerSupportParticipation", AG + "RelapseRisk")]
+    assert trial["extension"] is True and trial["mark"] == "[3]" and trial["rank"] == 6
+    assert trial["doi"] == "https://doi.org/10.5555/attachgraph.example.0003" and trial["source"].startswith("Example D. (2022)")
+    bundled = data["edgeInfo"][_edge_id(data, AG + "TemporaryRelief", AG + "EmotionalDistress")]
+    assert bundled["extension"] is False and bundled["mark"] == "" and bundled["doi"] is None
+    marked = {eid for eid, info in data["edgeInfo"].items() if info["mark"]}
+    assert len(marked) == 7 == sum(1 for *_, d in extended.edges(data=True) if d["extension"])
+    page = m.html
+    legend = page[page.index('id="ag-legend"') : page.index("</div>", page.index('id="ag-legend"'))]
+    assert "from your extension:" in legend and "[3]</span> Example D. (2022)" in legend
+    assert "thicker line: stronger evidence" in legend
+    text = page[page.index('<section class="ag-text"') : page.index("</section>")]
+    assert "Works cited by your extension" in text and "https://doi.org/10.5555/attachgraph.example.0001" in text
+    assert "<th scope=\"col\">Source</th>" in text and "the source article" in text
+
+
+def test_texts_stay_true_with_extensions(extended: nx.DiGraph, whole: CausalMap) -> None:
+    """Disclaimer, how-to-read and footer count the user's claims; the bundled map keeps its own words."""
+    page = draw_causal_map(extended).html
+    assert "what one narrative article claims, plus 7 claims from your extension(s)" in page
+    assert "Each arrow is a claim of the source:" not in page and "of a work cited in your extension (7 claims)" in page
+    assert "(7 from your extension)" in page and "a work cited by your extension" in page
+    bundled = whole.html
+    assert "Each arrow is a claim of the source: the concept at its tail changes the concept at its head." in bundled
+    assert "from your extension" not in bundled and "thicker line" not in bundled and "Works cited" not in bundled
+    assert "Every link cites the paragraphs of the source it comes from." in bundled
+
+
+def test_a_narrative_grade_user_claim_still_looks_like_the_users(tmp_path: Path, G: nx.DiGraph) -> None:
+    """A rank-1 claim from an extension is drawn like the article's rank-1 claims, plus its mark."""
+    extra = tmp_path / "narrative.ttl"
+    extra.write_text(
+        """@prefix ag: <https://w3id.org/attachgraph/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<urn:attachgraph:user:claim-n> a ag:CausalClaim ;
+    ag:cause ag:Shame ; ag:effect ag:Addiction ; ag:polarity ag:polarity-positive ;
+    ag:mechanism ag:mechanism-emotion-regulation ; ag:phase ag:phase-active-use ;
+    ag:evidenceGrade ag:grade-narrative-claim ; ag:locator "ch. 2" ;
+    ag:paraphrase "An illustrative claim of a made-up narrative essay."@en ;
+    dcterms:source <urn:attachgraph:user:source-n> .
+<urn:attachgraph:user:source-n> a ag:SourceDocument ;
+    dcterms:bibliographicCitation "Example N. (2018). A made-up essay. NOT A REAL REFERENCE." ;
+    dcterms:identifier "https://doi.org/10.5555/attachgraph.example.0042" .
+""",
+        encoding="utf-8",
+    )
+    H = to_networkx(attachgraph.load([extra]))
+    data = page_data(draw_causal_map(H).html)
+    user = _edge_id(data, AG + "Shame", AG + "Addiction")
+    info = data["edgeInfo"][user]
+    assert info["rank"] == 1 and info["mark"] == "[1]" and info["doi"].endswith("example.0042")
+    record = next(e for e in data["edges"] if e["id"] == user)
+    article = next(e for e in data["edges"] if e["id"].startswith("e") and data["edgeInfo"][e["id"]]["rank"] == 1 and e["id"] != user)
+    assert (record["width"], record["dashes"]) == (article["width"], article["dashes"])  # the mark is the difference
+    assert data["edgeInfo"][article["id"]]["mark"] == ""
+
+
+def test_min_grade_in_the_page(extended: nx.DiGraph, whole: CausalMap) -> None:
+    """min_grade leaves weaker links out of the file; the page's control offers the ranks that are present."""
+    strong = draw_causal_map(extended, min_grade="cohort study", interventions=True)
+    data = page_data(strong.html)
+    assert {info["rank"] for info in data["edgeInfo"].values()} == {5, 6}
+    assert [g["rank"] for g in data["grades"]] == [5, 6] and data["minGrade"] == 5
+    assert "(evidence of at least cohort or case-control study)" in strong.title
+    full = page_data(draw_causal_map(extended).html)
+    assert [g["rank"] for g in full["grades"]] == list(range(0, 7)) and full["minGrade"] == 0
+    assert [g["count"] for g in full["grades"]][0] == len(full["edgeInfo"])
+    assert 'id="ag-grade"' in whole.html and ">any: all " in whole.html  # the bundled map filters too (rank 0 or 1)
+    rows = re.findall(r'<tr data-edge="(e\d+)">', whole.html)
+    assert sorted(rows) == sorted(k for k in page_data(whole.html)["edgeInfo"])

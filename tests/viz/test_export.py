@@ -122,3 +122,57 @@ def test_png_renders_offline(G: nx.DiGraph, tmp_path: Path, artifacts: Path) -> 
     root = ET.fromstring(export(G, "svg", view="cycle"))
     assert (width, height) == (round(float(root.get("width"))), round(float(root.get("height"))))
     export(G, "png", artifacts / "export-core.png", view="core")
+
+
+# --- graphs extended with users' own claims ------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "extension" / "extension.ttl"
+
+
+@pytest.fixture(scope="module")
+def extended() -> nx.DiGraph:
+    return to_networkx(attachgraph.load([EXAMPLE]))
+
+
+def test_svg_marks_extension_links_and_lists_their_works(extended: nx.DiGraph) -> None:
+    """Each extension link gets a [n] mark; the legend explains it and the works are listed with DOIs."""
+    root = ET.fromstring(export(extended, "svg", focus="sleep disruption", steps=1))
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert sorted(t for t in texts if t in ("[1]", "[2]")) == ["[1]", "[1]", "[2]", "[2]"]  # 1 + 2 links, 1 legend sample
+    assert "from your extension: the work [n] listed below" in texts and "thicker line: stronger evidence" in texts
+    cited = " ".join(t for t in texts if t.startswith(("[1] ", "[2] ", "    ")))
+    assert "https://doi.org/10.5555/attachgraph.example.0001" in cited and "https://doi.org/10.5555/attachgraph.example.0002" in cited
+    assert any("plus 3 claims from your extension(s)" in t for t in texts)
+    assert "4 concepts, 4 links (3 from your extension), 0 loops" in texts
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert any(t and t.startswith("from your extension: Example A. (2024)") for t in titles)
+
+
+def test_bundled_svg_has_no_extension_marks(G: nx.DiGraph) -> None:
+    """Without extensions the drawing says what one article claims and has no marks or works list."""
+    svg = export(G, "svg", view="core")
+    assert "from your extension" not in svg and "Works cited" not in svg and "thicker line" not in svg
+    assert "Not medical advice: this map shows what one narrative article claims, for research and teaching." in svg
+
+
+def test_text_and_exchange_exports_carry_the_provenance(extended: nx.DiGraph) -> None:
+    """Mermaid and DOT put the mark in the label and the works in a comment or the title; GraphML keeps attributes."""
+    mermaid = export(extended, "mermaid", min_grade="RCT", interventions=True)
+    assert mermaid.count('|"\N{MINUS SIGN} [3]"|') == 2 and "%% [3] from your extension: Example D. (2022)" in mermaid
+    assert "https://doi.org/10.5555/attachgraph.example.0003" in mermaid and "plus 2 claims" in mermaid
+    dot = export(extended, "dot", focus="sleep disruption", steps=1)
+    assert 'label="+ [2]"' in dot and "[1] from your extension: Example A. (2024)" in dot
+    graph = nx.parse_graphml(export(extended, "graphml", focus="sleep disruption", steps=1))
+    u, v = "urn:attachgraph:user:SleepDisruption", "https://w3id.org/attachgraph/RelapseRisk"
+    assert graph.edges[u, v]["extension"] is True and graph.edges[u, v]["doi"].endswith("example.0002")
+    assert str(graph.edges[u, v]["source_keys"]) == "2" and "evidence" not in graph.edges[u, v]
+    cyjs = json.loads(export(extended, "cytoscape", min_grade=6, interventions=True))
+    assert {e["data"]["cited_source"][:17] for e in cyjs["elements"]["edges"]} == {"Example D. (2022)"}
+
+
+def test_min_grade_exports(G: nx.DiGraph, extended: nx.DiGraph) -> None:
+    """min_grade narrows every export; a grade that leaves nothing is an error, not an empty drawing."""
+    assert export(G, "dot", min_grade=1).count(" -> ") < export(G, "dot").count(" -> ")
+    with pytest.raises(MapError, match="lower --min-grade"):
+        export(G, "svg", min_grade="cohort study")
+    assert export(extended, "mermaid", min_grade=5).count("-->") == 2  # the cohort's two links; the trial's are treatment

@@ -45,3 +45,14 @@ def test_every_stage_has_a_distinct_fill() -> None:
     """Six stages, six fills, and a name for each hue."""
     fills = [s.fill for s in styles.STAGE_STYLES.values()]
     assert len(set(fills)) == len(fills) == 6
+
+
+def test_texts_and_marks_for_extensions() -> None:
+    """The disclaimer counts extension claims; citation marks list their works; widths legend only when they vary."""
+    assert styles.not_medical_advice(0) == styles.NOT_MEDICAL_ADVICE
+    assert "plus 1 claim from your extension(s)" in styles.not_medical_advice(1)
+    assert "plus 7 claims from your extension(s)" in styles.not_medical_advice(7)
+    assert styles.not_medical_advice(7).startswith("Not medical advice")
+    assert styles.source_mark([3]) == "[3]" and styles.source_mark([1, 4]) == "[1, 4]" and styles.source_mark([]) == ""
+    assert not styles.widths_vary({0, 1}) and styles.widths_vary({1, 2}) and styles.widths_vary([1, 7])
+    assert styles.contrast(styles.MARK_TEXT, styles.MARK_FILL) >= 7

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -10,7 +12,7 @@ from attachgraph.analysis import find_loops
 from attachgraph.errors import MapError, UnknownConceptError
 from attachgraph.namespaces import AG
 from attachgraph.network import to_networkx
-from attachgraph.viz.views import VIEWS, select, story_steps
+from attachgraph.viz.views import VIEWS, grade_label, resolve_grade, select, story_steps
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +114,73 @@ def test_path_story_and_no_story(G: nx.DiGraph) -> None:
     loops = [lp for lp in find_loops(G) if AG + "SubstanceUseAsExternalRegulation" in lp.nodes]
     assert [s.title for s in cycle] == [f"Loop {lp.id} ({lp.polarity})" for lp in loops]
     assert story_steps(G, select(G, view="treatment")) == []
+
+
+# --- strength of evidence --------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "extension" / "extension.ttl"
+
+
+@pytest.fixture(scope="module")
+def extended() -> nx.DiGraph:
+    return to_networkx(attachgraph.load([EXAMPLE]))
+
+
+def test_grades_resolve_by_rank_label_and_everyday_name(G: nx.DiGraph) -> None:
+    """A grade is named by its rank, its label (or part of it), its CURIE, or a name extension tables accept."""
+    assert [resolve_grade(G, r) for r in (0, "7", " 5 ")] == [0, 7, 5]
+    assert resolve_grade(G, "cohort or case-control study") == resolve_grade(G, "Cohort study") == 5
+    assert resolve_grade(G, "case-control study") == 5 and resolve_grade(G, "ag:grade-expert-opinion") == 2
+    assert resolve_grade(G, "RCT") == resolve_grade(G, "randomized controlled trial") == 6
+    assert resolve_grade(G, "meta-analysis") == 7 and resolve_grade(G, "narrative claim") == 1
+    assert grade_label(G, 4) == "cross-sectional study"
+    for bad in ("strong", "8", "-1", ""):
+        with pytest.raises(MapError, match="0 curator inference from a narrative source; 1 claim"):
+            resolve_grade(G, bad)
+
+
+def test_min_grade_keeps_only_strong_enough_links(extended: nx.DiGraph) -> None:
+    """min_grade drops weaker links and the concepts left without one; the description says so."""
+    everything = select(extended)
+    strong = select(extended, min_grade="cohort study")
+    assert strong.min_grade == 5 and "evidence of at least cohort or case-control study" in strong.description
+    assert strong.edges and all(extended.edges[e]["grade_rank"] >= 5 for e in strong.edges)
+    assert set(strong.edges) == {e for e in everything.edges if extended.edges[e]["grade_rank"] >= 5}
+    assert set(strong.nodes) == {n for e in strong.edges for n in e}
+    assert all(extended.edges[e]["extension"] for e in strong.edges)  # the article's claims are all rank 0 or 1
+    lowest = select(extended, min_grade=0)
+    assert lowest.edges == everything.edges and lowest.description == everything.description
+    focus = select(extended, focus="sleep disruption", min_grade=4)
+    assert "urn:attachgraph:user:SleepDisruption" in focus.nodes and all(extended.edges[e]["grade_rank"] >= 4 for e in focus.edges)
+
+
+def test_min_grade_that_leaves_nothing_is_an_error(G: nx.DiGraph) -> None:
+    """On the bundled graph (claims of a narrative source at best), --min-grade 2 leaves no link: a clear error."""
+    with pytest.raises(MapError, match=r"no link of this map has evidence of at least expert opinion \(rank 2\).*lower --min-grade"):
+        select(G, min_grade=2)
+    assert len(select(G, min_grade=1).edges) == sum(1 for *_, d in G.edges(data=True) if d["grade_rank"] >= 1)
+
+
+def test_story_steps_use_only_links_on_the_map(G: nx.DiGraph, extended: nx.DiGraph) -> None:
+    """Every step of every story names links that the map draws, whatever the filters."""
+    for graph, options in (
+        (G, {}),
+        (G, {"view": "core"}),
+        (G, {"min_grade": 1}),
+        (G, {"phase": "active use"}),
+        (extended, {}),
+        (extended, {"min_grade": 4}),
+        (G, {"between": ("inconsistent caregiving", "relapse risk"), "min_grade": 1}),
+    ):
+        selection = select(graph, **options)
+        for step in story_steps(graph, selection):
+            assert set(step.edges) <= set(selection.edges) | {
+                (u, v) for u, v in step.edges if graph.nodes[u].get("category") in ("intervention", "level of care")
+            }, (options, step.title)
+
+
+def test_extension_links_tell_their_source_in_the_story(extended: nx.DiGraph) -> None:
+    """A story through a user's claim says it comes from the extension, with the citation number."""
+    selection = select(extended, between=("attachment trauma", "relapse risk"), max_length=2, min_grade=4)
+    steps = story_steps(extended, selection)
+    assert steps and "from your extension [" in steps[0].caption and "Table 2" in steps[0].caption

@@ -202,20 +202,30 @@
     var e = base.edges[eid], pos = network.getPositions([e.from, e.to]);
     return { x: pos[e.from].x + (pos[e.to].x - pos[e.from].x) * t, y: pos[e.from].y + (pos[e.to].y - pos[e.from].y) * t };
   }
+  var obstacles = null;
   function markSpot(eid, w, hgt) {
     if (markSpots[eid]) return markSpots[eid];
-    var boxes = data.nodes.map(function (n) { return network.getBoundingBox(n.id); });
-    function clear(x, y) {
-      return boxes.every(function (b) { return x + w / 2 + 4 < b.left || x - w / 2 - 4 > b.right || y + hgt / 2 + 4 < b.top || y - hgt / 2 - 4 > b.bottom; });
+    if (!obstacles) {  // every concept's box and every sign (at its link's midpoint)
+      obstacles = data.nodes.map(function (n) { var b = network.getBoundingBox(n.id); return { l: b.left, r: b.right, t: b.top, b: b.bottom }; });
+      data.edges.forEach(function (e) {
+        if (!edgeInfo[e.id]) return;
+        var p = edgePoint(e.id, 0.5);
+        obstacles.push({ l: p.x - 13, r: p.x + 13, t: p.y - 17, b: p.y + 17 });
+      });
     }
-    var spot = null;
-    [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78].some(function (t) {
-      var p = edgePoint(eid, t);
-      var x = t === 0.5 ? p.x + 16 + w / 2 : p.x, y = t === 0.5 ? p.y + 2 : p.y;  // beside the sign, else on the line
-      if (clear(x, y)) { spot = { x: x, y: y }; return true; }
-      return false;
-    });
-    if (!spot) { var m = edgePoint(eid, 0.5); spot = { x: m.x + 16 + w / 2, y: m.y + 2 }; }
+    function covered(x, y) {  // how much of the concepts and signs a mark here would cover
+      return obstacles.reduce(function (sum, o) {
+        var dx = Math.min(x + w / 2 + 3, o.r) - Math.max(x - w / 2 - 3, o.l), dy = Math.min(y + hgt / 2 + 3, o.b) - Math.max(y - hgt / 2 - 3, o.t);
+        return sum + (dx > 0 && dy > 0 ? dx * dy : 0);
+      }, 0);
+    }
+    // right of the sign, left of it, above, below, then further along the link
+    var m = edgePoint(eid, 0.5);
+    var spots = [{ x: m.x + 16 + w / 2, y: m.y }, { x: m.x - 16 - w / 2, y: m.y }, { x: m.x, y: m.y - 34 }, { x: m.x, y: m.y + 34 }];
+    [0.35, 0.65, 0.25, 0.75].forEach(function (t) { spots.push(edgePoint(eid, t)); });
+    var spot = spots[0], least = Infinity;
+    spots.some(function (p) { var c = covered(p.x, p.y); if (c < least) { least = c; spot = p; } return c === 0; });
+    spot = { x: spot.x, y: spot.y, w: w, h: hgt };
     markSpots[eid] = spot;
     return spot;
   }
@@ -744,7 +754,7 @@
   window.attachgraphMap = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
     selectNode: selectNode, selectEdge: selectEdge, focus: focusSelected, showAll: showAll, toggleOverlay: toggleOverlay,
-    story: storyGo, endStory: endStory, search: search, whatIf: runWhatIf, setMinGrade: setMinRank,
+    story: storyGo, endStory: endStory, search: search, whatIf: runWhatIf, setMinGrade: setMinRank, markSpots: markSpots,
     highlightLoop: function (id) { var b = document.querySelector('#ag-loops button[data-loop="' + id + '"]'); var l = data.loops.filter(function (x) { return x.id === id; })[0]; if (b && l) highlightLoop(l, b); }
   };
 })();
