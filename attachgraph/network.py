@@ -207,6 +207,7 @@ def _care(kg: KnowledgeGraph) -> list[dict[str, Any]]:
                 "target_label": str(row["targetLabel"]),
                 "locators": [loc for loc in str(row["locators"] or "").split(", ") if loc],
                 "paraphrase": _text(row["paraphrase"]) or "",
+                "grade_rank": int(str(row["gradeRank"])) if row["gradeRank"] is not None else 0,
             }
         )
     return rows

@@ -197,6 +197,7 @@ def _care_records(G: nx.DiGraph, shown: set[str], start: int) -> list[dict[str, 
         records.append(
             {
                 "id": f"c{start + i}",
+                "rank": max((int(c.get("grade_rank", 1)) for c in G.graph.get("care", ()) if (c["level"], c["target"]) == (level, target)), default=1),
                 "from": level,
                 "to": target,
                 "label": "includes",
@@ -486,6 +487,7 @@ def draw_causal_map(
     edge_ids = {e: f"e{i}" for i, e in enumerate(selection.edges)}
     edge_specs = [_edge_record(G, u, v, edge_ids[(u, v)], _smooth(u, v, positions, sub, ring_of)) for u, v in selection.edges]
     edge_specs += _care_records(G, shown, len(edge_specs))
+    care_ranks = {e["id"]: e.pop("rank") for e in edge_specs if "rank" in e}  # page data, not a vis-network option
     from ._pyvis import VIS_VERSION, build_vis_data, vis_assets
 
     vis_nodes, vis_edges = build_vis_data(node_specs, edge_specs)
@@ -573,6 +575,7 @@ def draw_causal_map(
         "initialFocus": selection.focus,
         "grades": provenance["grades"],
         "minGrade": provenance["ranks"][0] if provenance["ranks"] else 0,
+        "careRank": care_ranks,
         "mark": {"fill": styles.MARK_FILL, "text": styles.MARK_TEXT},
     }
     page_js = _template_text("causal_map.js")

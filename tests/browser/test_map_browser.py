@@ -32,6 +32,10 @@ CHROMIUM_ARGS = [
 ]
 EVIL = "<img src=x onerror=alert(1)>"
 USE = "https://w3id.org/attachgraph/SubstanceUseAsExternalRegulation"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "extension" / "extension.ttl"
+SLEEP = "urn:attachgraph:user:SleepDisruption"
+RELAPSE = "https://w3id.org/attachgraph/RelapseRisk"
+SHAME = "https://w3id.org/attachgraph/Shame"
 RELIEF = "https://w3id.org/attachgraph/TemporaryRelief"
 
 
@@ -47,7 +51,9 @@ def maps(G: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     evil.add_node("https://example.org/x", label=EVIL, stage="psychology", category="affective state", synonyms=["<b>bold</b>"], definition=EVIL)
     evil.add_node("https://example.org/y", label="plain", stage="behaviour", category="behaviour")
     evil.add_edge("https://example.org/x", "https://example.org/y", sign=-1, paraphrase=EVIL, locators=["p. 1"], grade="expert opinion")
+    extended = to_networkx(attachgraph.load([EXAMPLE]))
     built = {
+        "extended": draw_causal_map(extended, interventions=True),
         "whole": draw_causal_map(G),
         "core": draw_causal_map(G, view="core"),
         "overlay": draw_causal_map(G, interventions=True),
@@ -286,3 +292,94 @@ def test_print_style_and_notebook_frame(browser: Any, maps: dict[str, Path], G: 
     frame_page.page.screenshot(path=str(artifacts / "map-notebook-frame.png"))
     frame_page.clean()
     frame_page.page.close()
+
+
+# --- a graph extended with the worked example's claims -------------------------------------------
+
+
+def edge_id(page: Page, u: str, v: str) -> str:
+    return page.js("([u, v]) => attachgraphMap.data.edges.find(e => e.from === u && e.to === v).id", [u, v])
+
+
+def pixel(page: Page, x: float, y: float) -> list[int]:
+    """The colour drawn at canvas coordinates (x, y)."""
+    return page.js(
+        """([x, y]) => { const m = attachgraphMap, c = document.querySelector('#ag-map canvas');
+        const p = m.network.canvasToDOM({x, y}), k = c.width / c.clientWidth;
+        return Array.from(c.getContext('2d').getImageData(Math.round(p.x * k), Math.round(p.y * k), 1, 1).data); }""",
+        [x, y],
+    )
+
+
+def test_extension_link_is_marked_and_its_details_give_the_doi(page: Page, maps: dict[str, Path], artifacts: Path) -> None:
+    """A user's link carries a dark [n] tag on the canvas (the article's links none); its details cite the work and DOI."""
+    page.open(maps["extended"])
+    user, bundled = edge_id(page, SLEEP, RELAPSE), edge_id(page, "https://w3id.org/attachgraph/TemporaryRelief", "https://w3id.org/attachgraph/EmotionalDistress")
+    page.click_node(SLEEP)
+    page.page.wait_for_timeout(100)
+    assert page.page.locator("#ag-details-body h3").inner_text() == "sleep disruption"
+    assert "added by your extension" in page.page.locator("#ag-details-body").inner_text()
+    page.page.locator("#ag-details-body .link-list li", has_text="relapse risk").locator("button").click()
+    panel = page.page.locator("#ag-details-body")
+    assert panel.locator("h3").inner_text() == "sleep disruption \N{RIGHTWARDS ARROW} relapse risk"
+    text = panel.inner_text()
+    assert "From your extension" in text and "[2]" in text and "cohort or case-control study (rank 5)" in text
+    assert "https://doi.org/10.5555/attachgraph.example.0002" in text and "Example B. and Example C. (2023)" in text and "p. 7" in text
+    page.page.wait_for_timeout(700)  # the view has flown to the link
+    spots = page.js("() => attachgraphMap.markSpots")
+    assert user in spots and bundled not in spots and len(spots) == 7
+    spot = spots[user]
+    assert max(pixel(page, spot["x"] - spot["w"] / 2 + 3, spot["y"])[:3]) < 60  # the tag's dark fill
+    page.page.screenshot(path=str(artifacts / "map-extension-details.png"))
+    legend = page.page.locator("#ag-legend").inner_text()
+    assert "from your extension:" in legend and "[2] Example B. and Example C. (2023)" in legend and "thicker line" in legend
+    page.clean()
+
+
+def test_evidence_filter_hides_and_shows_links_live(page: Page, maps: dict[str, Path], artifacts: Path) -> None:
+    """Choosing a grade hides weaker links (and concepts left without one), in the map and the text version."""
+    page.open(maps["extended"])
+    trial, cohort, opinion = edge_id(page, "urn:attachgraph:user:PeerSupportParticipation", RELAPSE), edge_id(page, SLEEP, RELAPSE), edge_id(page, SHAME, RELAPSE)
+    hidden = "id => attachgraphMap.edges.get(id).hidden"
+    assert not any(page.js(hidden, e) for e in (trial, cohort, opinion))
+    total = page.js("() => Object.keys(attachgraphMap.data.edgeInfo).length")
+    page.page.select_option("#ag-grade", "5")
+    assert page.js(hidden, opinion) is True and page.js(hidden, cohort) is False and page.js(hidden, trial) is False
+    shown = page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden && e.id.startsWith('e')}).map(e => e.id)")
+    ranks = page.js("ids => ids.map(id => attachgraphMap.data.edgeInfo[id].rank)", shown)
+    assert len(shown) == 4 and min(ranks) >= 5
+    assert page.js("id => attachgraphMap.nodes.get(id).hidden", SHAME) is True  # all its links are weaker
+    assert page.page.locator("#ag-grade-status").inner_text().startswith(f"Showing 4 of {total} links: evidence of at least cohort")
+    assert page.page.locator(f'#ag-text tr[data-edge="{opinion}"]').is_hidden()
+    assert page.page.locator(f'#ag-text tr[data-edge="{cohort}"]').is_visible()
+    page.page.wait_for_timeout(700)
+    page.page.screenshot(path=str(artifacts / "map-extension-min-grade-5.png"))
+    page.page.select_option("#ag-grade", "2")
+    assert page.js(hidden, opinion) is False and page.js(hidden, cohort) is False
+    page.page.select_option("#ag-grade", "6")
+    assert page.js(hidden, cohort) is True and page.js(hidden, trial) is False
+    # asking for something the filter hides brings it back: search for shame
+    page.page.fill("#ag-search", "shame")
+    page.page.press("#ag-search", "Enter")
+    assert page.js("id => attachgraphMap.nodes.get(id).hidden", SHAME) is False
+    assert int(page.page.locator("#ag-grade").input_value()) <= 2
+    page.page.click("#ag-all")  # Show all: every link again
+    assert page.page.locator("#ag-grade").input_value() == "0" and page.page.locator("#ag-grade-status").inner_text() == ""
+    assert len(page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden && e.id.startsWith('e')})")) == total
+    page.clean()
+
+
+def test_bundled_map_has_no_marks_and_filters_only_inferred_links(page: Page, maps: dict[str, Path], G: nx.DiGraph) -> None:
+    """Without extensions nothing is marked; the filter's only step hides the curators' inferences."""
+    page.open(maps["whole"])
+    assert page.js("() => Object.keys(attachgraphMap.markSpots).length") == 0
+    assert "from your extension" not in page.page.locator("body").inner_text()
+    options = page.page.locator("#ag-grade option").all_inner_texts()
+    assert len(options) == 2 and options[0].startswith("any: all") and options[1] == "1 claim of a narrative source"
+    before = page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden}).length")
+    page.page.select_option("#ag-grade", "1")
+    after = page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden}).map(e => attachgraphMap.data.edgeInfo[e.id])")
+    assert 0 < len(after) < before and all(info["rank"] == 1 for info in after if info)
+    page.page.select_option("#ag-grade", "0")
+    assert page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden}).length") == before
+    page.clean()

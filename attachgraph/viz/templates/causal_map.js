@@ -35,14 +35,20 @@
   // under the evidence filter, a concept whose links are all hidden goes too (concepts without
   // causal links, such as a level of care's targets, are left to the other rules)
   function gradeHidesNode(id) {
-    if (state.minRank <= data.minGrade || nodeMaxRank[id] === undefined) return false;
+    if (state.minRank <= data.minGrade) return false;
+    if (nodeMaxRank[id] === undefined) {  // no causal link: it stays while one of its care links does
+      return !outLinks[id].concat(inLinks[id]).some(function (eid) { return !gradeHidesEdge(eid); });
+    }
     if (nodeMaxRank[id] < state.minRank) return true;
     return !outLinks[id].concat(inLinks[id]).some(function (eid) {
       var e = base.edges[eid], other = e.from === id ? e.to : e.from;
       return edgeInfo[eid] && edgeInfo[eid].rank >= state.minRank && (state.overlay || (!overlayNodes.has(other) && !overlayEdges.has(eid)));
     });
   }
-  function gradeHidesEdge(eid) { return !!edgeInfo[eid] && edgeInfo[eid].rank < state.minRank; }
+  function gradeHidesEdge(eid) {
+    var rank = edgeInfo[eid] ? edgeInfo[eid].rank : data.careRank[eid];
+    return rank !== undefined && rank < state.minRank;
+  }
   function isHidden(id) {
     if (!state.overlay && overlayNodes.has(id)) return true;
     if (state.focus && !state.focus.has(id)) return true;
