@@ -139,6 +139,23 @@ def _notice(claims: int) -> str:
     return not_medical_advice(claims)
 
 
+def _graph_claims(G: Any) -> int:
+    from ..network import extension_summary
+
+    return extension_summary(G)["claims"]
+
+
+def _graph_notice(G: Any) -> str:
+    """The not-medical-advice line for output drawn from the whole graph ``G``."""
+    claims = _graph_claims(G)
+    if not claims:
+        return NOT_MEDICAL_ADVICE
+    return (
+        f"Not medical advice: attachgraph records what one narrative article claims, plus {_plural(claims, 'claim')} "
+        "from your extension(s), for research and teaching."
+    )
+
+
 def _map(args: argparse.Namespace) -> int:
     from ..viz.causal_map import draw_causal_map
 
@@ -210,7 +227,7 @@ def _loops(args: argparse.Namespace) -> int:
         if weakened.get(lp.id):
             print(f"    weakened by: {', '.join(weakened[lp.id])}")
     print(f"\nR = reinforcing (product of signs +), B = balancing (-). Loops of at most {args.max_length} links.")
-    print(NOT_MEDICAL_ADVICE)
+    print(_graph_notice(G))
     return 0
 
 
@@ -248,7 +265,8 @@ def _whatif(args: argparse.Namespace) -> int:
         print(f"  feedback on {label} itself: {result.feedback.direction} (through {result.feedback.paths_up + result.feedback.paths_down} loop(s))")
     if result.truncated:
         print("  (stopped early: too many paths; lower --max-length)")
-    print(f"\nA qualitative sketch of what the source's claims imply, not a prediction. {NOT_MEDICAL_ADVICE}")
+    whose = "the claims" if _graph_claims(G) else "the source's claims"
+    print(f"\nA qualitative sketch of what {whose} imply, not a prediction. {_graph_notice(G)}")
     return 0
 
 
@@ -284,5 +302,5 @@ def _interventions(args: argparse.Namespace) -> int:
         print(f"{r.rank:>2}. {r.label}: {'; '.join(extras) or 'no loop or path effect'}")
         print(f"    acts on: {acts}")
     print("\nRanked by caregiving-to-relapse paths interrupted, then reinforcing loops weakened, then lowering relapse risk.")
-    print(NOT_MEDICAL_ADVICE)
+    print(_graph_notice(G))
     return 0

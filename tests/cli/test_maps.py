@@ -142,3 +142,11 @@ def test_min_grade_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     with pytest.raises(SystemExit):
         main(["map", "--help"])
     assert "--min-grade N|NAME" in capsys.readouterr().out
+
+
+def test_analysis_commands_count_the_users_claims(capsys: pytest.CaptureFixture[str]) -> None:
+    """loops, whatif and interventions on an extended graph say that it holds the user's claims too."""
+    for args in (("loops",), ("whatif", "sleep disruption", "up"), ("interventions",)):
+        code, out, _ = run(capsys, *args, "--extension", EXAMPLE)
+        assert code == 0 and "plus 7 claims from your extension(s)" in out, args
+        assert "plus" not in run(capsys, *args if args[0] != "whatif" else ("whatif", "shame", "up"))[1]
