@@ -178,10 +178,16 @@ def _svg(scene: _Scene) -> str:
         min_x = max_x = min_y = max_y = 0.0
     for cx, cy, r, _ in scene.rings:
         min_x, max_x, min_y, max_y = min(min_x, cx - r), max(max_x, cx + r), min(min_y, cy - r), max(max_y, cy + r)
+    for u, v in sub.edges():  # a bent link may bow out beyond the concepts: keep it (and its sign) off the legend
+        bend = _curve(scene, u, v)
+        if bend:
+            (x1, y1), (x2, y2) = pos[u], pos[v]
+            bx, by = (x1 + x2) / 2 - (y2 - y1) * bend / 2, (y1 + y2) / 2 + (x2 - x1) * bend / 2
+            min_x, max_x, min_y, max_y = min(min_x, bx - 24), max(max_x, bx + 24), min(min_y, by - 24), max(max_y, by + 24)
     margin = 40
     header_y = min_y - 40
     top = header_y - 30 - 70  # room for the title
-    width = max(max_x - min_x + 2 * margin, 900)
+    width = max(max_x - min_x + 2 * margin, 900, len(scene.title) * 15.6 + 2 * margin)  # 26 px bold: ~15.6 px a character
     left = min_x - margin - (width - (max_x - min_x + 2 * margin)) / 2
     legend_h = _legend_rows(scene, width - 2 * margin) * 34 + 28
     cited = _source_lines(scene, width - 2 * margin)
