@@ -241,3 +241,17 @@ def test_min_grade_in_the_page(extended: nx.DiGraph, whole: CausalMap) -> None:
     assert 'id="ag-grade"' in whole.html and ">any: all " in whole.html  # the bundled map filters too (rank 0 or 1)
     rows = re.findall(r'<tr data-edge="(e\d+)">', whole.html)
     assert sorted(rows) == sorted(k for k in page_data(whole.html)["edgeInfo"])
+
+
+def test_citations_from_extensions_are_escaped() -> None:
+    """A citation or DOI with markup reaches the page only as text (legend, table, works list, data)."""
+    G = nx.DiGraph(sources=[{"iri": "urn:x:s", "title": EVIL, "short": EVIL, "doi": "</script><b>doi</b>", "key": 1}])
+    G.add_node("urn:x:a", label="a", stage="psychology", category="affective state")
+    G.add_node("urn:x:b", label="b", stage="behaviour", category="behaviour")
+    G.add_edge("urn:x:a", "urn:x:b", sign=1, grade_rank=5, grade="cohort", extension=True, source=EVIL, doi="</script><b>doi</b>", source_keys=[1])
+    page = draw_causal_map(G).html
+    for raw in (EVIL, "<b>doi</b>", "</script><b>"):
+        assert raw not in page
+    assert page.count(html.escape(EVIL)) >= 3  # legend (title and text), link table, works cited
+    info = page_data(page)["edgeInfo"]["e0"]
+    assert info["source"] == EVIL and info["doi"] == "</script><b>doi</b>" and info["mark"] == "[1]"

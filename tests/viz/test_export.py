@@ -176,3 +176,17 @@ def test_min_grade_exports(G: nx.DiGraph, extended: nx.DiGraph) -> None:
     with pytest.raises(MapError, match="lower --min-grade"):
         export(G, "svg", min_grade="cohort study")
     assert export(extended, "mermaid", min_grade=5).count("-->") == 2  # the cohort's two links; the trial's are treatment
+
+
+def test_citations_from_extensions_are_escaped_in_exports() -> None:
+    """A hostile citation stays text in SVG, one comment line in Mermaid, one quoted string in DOT."""
+    G = nx.DiGraph(sources=[{"iri": "urn:x:s", "title": EVIL + "\n%% injected", "short": "x", "doi": "", "key": 1}])
+    G.add_node("urn:x:a", label="a", stage="psychology", category="affective state")
+    G.add_node("urn:x:b", label="b", stage="behaviour", category="behaviour")
+    G.add_edge("urn:x:a", "urn:x:b", sign=1, grade_rank=5, extension=True, source=EVIL, source_keys=[1])
+    root = ET.fromstring(export(G, "svg"))
+    assert not list(root.iter(f"{SVG}img")) and any(EVIL in (t.text or "") for t in root.iter(f"{SVG}text"))
+    mermaid = export(G, "mermaid")
+    assert "\n%% injected" not in mermaid and "%% [1] from your extension: <img src=x" in mermaid
+    dot = export(G, "dot")
+    assert dot.count("{") == dot.count("}") and '\\"quoted\\"' in dot
