@@ -366,6 +366,7 @@ def render(results: dict[str, Any]) -> str:
         "- Sizes grow tenfold. A query whose estimated time at the next size (its time, times the growth it showed",
         "  between the two sizes before, at least 10x, at most 100x) exceeds 30 s (20 s on rdflib's own store), or that",
         "  did not finish, is not run there, and the table says so. rdflib's own store is not run above 400k triples.",
+        "- A query slower than 5 s is run once per size and engine instead of once per repetition (its figure is one run).",
         "- Each worker's own output is kept under `build/bench/specs/*.out.jsonl`, to see where a run spent its time.",
         "",
     ]

@@ -18,6 +18,7 @@ __all__ = ["Context", "analysis", "cli_startup", "endpoint", "import_cost", "loa
 PY = sys.executable
 HEAVY = ("rdflib", "networkx", "pyvis", "owlready2", "pyshacl", "pyoxigraph", "oxrdflib", "owlrl")
 QUERY_BUDGET_S = 60.0  # the time limit of one query (rdflib's can be interrupted; Oxigraph's run to the end)
+REPEAT_BELOW_S = 5.0  # a query slower than this is run once per size and engine, not once per repetition
 SKIP_ABOVE_S = 30.0  # a query whose estimated time at the next size exceeds this is skipped, with the reason
 RDFLIB_BUDGET_S = 20.0  # rdflib's own store is minutes per size otherwise: it is the reference, not the subject
 RDFLIB_MAX_TRIPLES = 400_000  # rdflib's own store above this takes minutes per query (see the report)
@@ -285,9 +286,10 @@ def load_and_queries(ctx: Context) -> dict[str, Any]:
                 limit = min(budget, RDFLIB_BUDGET_S) if key == "rdflib" else budget
                 for q in plan:
                     reason = _skip_reason(history.get(key, []), q["name"], min(limit, SKIP_ABOVE_S))
+                    done = samples[key]["queries"].get(q["name"], {}).get("seconds") or [0.0]
                     if reason:
                         skipped[q["name"]] = reason
-                    else:
+                    elif max(done) <= REPEAT_BELOW_S:  # slow ones keep their one sample
                         queries.append(q)
                 spec = {**engine, "files": ctx.files(size), "queries": queries, "timeout": limit}
                 events, proc = ctx.worker("load-query", spec, timeout=600 + limit * len(queries))
