@@ -383,3 +383,14 @@ def test_bundled_map_has_no_marks_and_filters_only_inferred_links(page: Page, ma
     page.page.select_option("#ag-grade", "0")
     assert page.js("() => attachgraphMap.edges.get({filter: e => !e.hidden}).length") == before
     page.clean()
+
+
+def test_a_level_of_care_lists_what_it_includes(page: Page, maps: dict[str, Path]) -> None:
+    """A level of care's details list its "includes" links (no sign, no evidence) and follow them to the concept."""
+    page.open(maps["overlay"])
+    page.click_node("https://w3id.org/attachgraph/SelfManagement")
+    panel = page.page.locator("#ag-details-body")
+    assert panel.locator("h3").inner_text() == "self-management"
+    panel.get_by_role("button", name="includes psychoeducation").click()
+    assert panel.locator("h3").inner_text() == "psychoeducation"
+    page.clean()
