@@ -47,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "bench", help="where generated graphs and stores go")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections (default: all of {','.join(SECTIONS)})")
     parser.add_argument("--quick", action="store_true", help="smallest size, one repetition, short runs (the smoke test)")
+    parser.add_argument("--merge", type=Path, help="keep the other sections of this earlier results.json (re-run some sections only)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -76,16 +77,29 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
     )
     results: dict[str, Any] = {"machine": machine(), "versions": versions(), "sizes": {}, "sections": {}}
+    if args.merge:
+        earlier = json.loads(args.merge.read_text(encoding="utf-8"))
+        results["sections"] = {k: v for k, v in earlier["sections"].items() if k not in args.section_list}
+        results["sizes"] = earlier.get("sizes", {})
+        results["merged_from"] = earlier.get("started")
+        for size, engines in earlier["sections"].get("queries", {}).get("sizes", {}).items():
+            default = engines.get("attachgraph") or {}
+            ctx.query_times[size] = {
+                name: q["median_s"] if q.get("median_s") is not None else q.get("status", "not run")
+                for name, q in default.get("queries", {}).items()
+            }
     for size in ctx.sizes:
         info = ctx.synthetic(size)
         results["sizes"][size] = {"triples": info.total_triples, "concepts": info.concepts, "claims": info.claims, "file_mb": Path(info.path).stat().st_size / 2**20}
-    for name in args.section_list:
+    for name in [n for n in SECTIONS if n in args.section_list]:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
         results["sections"][name] = SECTIONS[name](ctx)
         print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     results["elapsed_s"] = time.time() - started
     results["started"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    if args.merge:
+        results["elapsed_s"] += float(earlier.get("elapsed_s", 0))
     raw = args.json or args.cache / "results.json"
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
