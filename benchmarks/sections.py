@@ -560,7 +560,7 @@ def maps(ctx: Context) -> dict[str, Any]:
         if focused.is_file():
             fr = _render_times(ctx, focused, 3)
             rows.append(["300k: focused map, first render in Chromium", f"{fr.get('first_render_ms', float('nan')):.0f} ms" if "error" not in fr else fr["error"], ""])
-        refused = full["status"].startswith("error: QueryParameterError") and "--focus" in full["status"]
+        refused = full["median_s"] is None and full["status"].startswith("error: ") and "--focus" in full["status"]
         rows.append(["300k: full map", ("refused: " + full["status"].split(": ", 2)[-1]) if full["median_s"] is None else f"drawn ({full['bytes']} bytes): not refused", "refused, suggesting --focus"])
         cli_full = run_process([cli, "map", "--extension", ctx.synthetic(size).path, "-o", str(pages / "cli-full-300k.html")], env=ctx.env, timeout=600, cwd=ROOT)
         rows.append(["300k: `attachgraph map --extension ... -o FILE` (full), whole process",
