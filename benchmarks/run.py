@@ -47,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "bench", help="where generated graphs and stores go")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections (default: all of {','.join(SECTIONS)})")
     parser.add_argument("--quick", action="store_true", help="smallest size, one repetition, short runs (the smoke test)")
+    parser.add_argument("--render", type=Path, help="only write the report from this results.json (no measurement)")
     parser.add_argument("--merge", type=Path, help="keep the other sections of this earlier results.json (re-run some sections only)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -66,6 +67,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections and write the report; return 0 when the run completed."""
     args = parse_args(argv)
+    if args.render:
+        from attachgraph._io import atomic_write_text
+
+        atomic_write_text(args.out, report.render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.time()
     ctx = sections.Context(
@@ -81,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         earlier = json.loads(args.merge.read_text(encoding="utf-8"))
         results["sections"] = {k: v for k, v in earlier["sections"].items() if k not in args.section_list}
         results["sizes"] = earlier.get("sizes", {})
-        results["merged_from"] = earlier.get("started")
         for size, engines in earlier["sections"].get("queries", {}).get("sizes", {}).items():
             default = engines.get("attachgraph") or {}
             ctx.query_times[size] = {
@@ -98,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     results["elapsed_s"] = time.time() - started
     results["started"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    if args.merge:
-        results["elapsed_s"] += float(earlier.get("elapsed_s", 0))
+    if args.merge:  # the full run's duration stays; the re-runs are listed beside it
+        results["reruns"] = [*earlier.get("reruns", []), {"sections": args.section_list, "minutes": results["elapsed_s"] / 60}]
+        results["elapsed_s"] = float(earlier.get("elapsed_s", 0))
+        results["started"] = earlier.get("started", results["started"])
     raw = args.json or args.cache / "results.json"
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
